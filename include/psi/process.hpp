@@ -1,0 +1,128 @@
+// psi/process.hpp - the snapshot of one process and the groups it is read in.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "psi/attr.hpp"
+#include "psi/timespec.hpp"
+
+namespace psi {
+
+// Attributes are read in groups; each group maps to one cheap OS read, so a
+// listing that asks only for the groups its columns need reads only those
+// files (on Linux: one file or one syscall per group).
+enum class Group : std::uint32_t {
+    stat = 1u << 0,     // ppid pgrp sid tpgid name status terminal nice priority
+                        // nthreads flags start_time utime stime vsz (Linux: stat)
+    memory = 1u << 1,   // rss (Linux: statm)
+    owner = 1u << 2,    // euid egid (Linux: fstatat of /proc/PID)
+    creds = 1u << 3,    // euid ruid egid rgid (Linux: status)
+    args = 1u << 4,     // args (Linux: cmdline)
+    env = 1u << 5,      // env (Linux: environ)
+    exe = 1u << 6,      // exe (Linux: readlink exe)
+    cwd = 1u << 7,      // cwd (Linux: readlink cwd)
+    names = 1u << 8,    // euser egroup, plus ruser rgroup when creds is read
+};
+
+// A set of groups. Constexpr bit operations so presets can be constants.
+class Groups {
+public:
+    constexpr Groups() = default;
+    constexpr Groups(Group g) : bits_(static_cast<std::uint32_t>(g)) {}  // NOLINT: implicit by design
+    static constexpr Groups from_bits(std::uint32_t bits) { Groups g; g.bits_ = bits & 0x1ffu; return g; }
+    constexpr std::uint32_t bits() const { return bits_; }
+    constexpr bool has(Group g) const { return (bits_ & static_cast<std::uint32_t>(g)) != 0; }
+    constexpr bool empty() const { return bits_ == 0; }
+    constexpr bool contains(Groups other) const { return (bits_ & other.bits_) == other.bits_; }
+    friend constexpr Groups operator|(Groups a, Groups b) { return from_bits(a.bits_ | b.bits_); }
+    friend constexpr Groups operator&(Groups a, Groups b) { return from_bits(a.bits_ & b.bits_); }
+    friend constexpr Groups operator-(Groups a, Groups b) { return from_bits(a.bits_ & ~b.bits_); }
+    constexpr Groups& operator|=(Groups o) { bits_ |= o.bits_; return *this; }
+    friend constexpr bool operator==(Groups, Groups) = default;
+
+private:
+    std::uint32_t bits_ = 0;
+};
+constexpr Groups operator|(Group a, Group b) { return Groups(a) | Groups(b); }
+
+namespace groups {
+inline constexpr Groups none{};
+// What `ps -e -o pid,ppid,user,rss,vsz,stat,etime,comm` needs.
+inline constexpr Groups ps = Group::stat | Group::memory | Group::owner | Group::names;
+// ps plus the command line: `ps -ef`.
+inline constexpr Groups ps_args = ps | Group::args;
+inline constexpr Groups all = Groups::from_bits(0x1ffu);
+}  // namespace groups
+
+// Process states. The numeric values are PSI's where PSI had the state.
+enum class ProcStatus : int {
+    running = 0,      // R
+    sleeping = 1,     // S
+    disk_sleep = 2,   // D
+    stopped = 3,      // T
+    tracing_stop = 4, // t
+    zombie = 5,       // Z
+    dead = 6,         // X, x
+    waking = 7,       // W (2.6.33-4.13; PSI called it PAGING after 2.4's W)
+    idle = 8,         // I
+    parked = 9,       // P
+    wakekill = 10,    // K
+    unknown = 11,     // a letter this version does not know; never an error
+};
+
+ProcStatus status_from_letter(char letter) noexcept;
+// psutil's spelling: "running", "sleeping", "disk-sleep", "zombie", ...
+const char* status_name(ProcStatus s) noexcept;
+
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+// A snapshot of one process: a plain value. Attributes of groups that were
+// not read have status not_read; read but unavailable ones say why.
+struct ProcessInfo {
+    int pid = 0;
+    // Identity: (pid, start_ticks). A reused pid has different start ticks.
+    // Units are the platform's (Linux: clock ticks since boot).
+    std::uint64_t start_ticks = 0;
+    Groups groups_read;
+    bool is_kernel_thread = false;
+
+    Attr<int> ppid, pgrp, sid;
+    Attr<int> tpgid;                           // foreground pgrp of the tty (-1: none)
+    Attr<std::string> name;                    // accounting name (Linux: comm)
+    Attr<std::string> exe;                     // absolute path of the executable
+    Attr<std::vector<std::string>> args;       // argv
+    Attr<Environment> env;                     // environment, in the order given
+    Attr<std::string> cwd;
+    Attr<std::uint32_t> euid, ruid, egid, rgid;
+    Attr<std::string> euser, ruser, egroup, rgroup;  // decimal id when no name
+    Attr<std::string> terminal;                // "/dev/pts/3"; empty: none
+    Attr<std::uint64_t> tty_dev;               // device number; 0: none
+    Attr<ProcStatus> status;
+    Attr<char> status_letter;                  // as ps's first stat letter
+    Attr<int> nice;
+    Attr<int> priority;                        // real-time priority, 0 normal
+    Attr<int> kernel_priority;                 // Linux stat 18 (ps "pri" base)
+    Attr<int> nthreads;
+    Attr<std::uint64_t> flags;                 // kernel process flags word
+    Attr<TimeSpec> start_time;                 // absolute, UTC
+    Attr<std::uint64_t> jiffies;               // Linux: starttime ticks since boot
+    Attr<TimeSpec> utime, stime;
+    Attr<std::uint64_t> rss, vsz;              // bytes
+
+    // Derived values. Each carries the status of what it is derived from.
+    Attr<TimeSpec> cputime() const;            // utime + stime
+    Attr<std::size_t> argc() const;
+    // ' '.join(args), or name when args is empty (kernel threads).
+    Attr<std::string> command() const;
+    // Lifetime %CPU as ps computes it: cputime / (now - start_time) * 100.
+    Attr<double> pcpu(TimeSpec now) const;
+
+    // Approximate bytes used by this snapshot, including its strings.
+    std::size_t memory_footprint() const;
+};
+
+}  // namespace psi

@@ -1,0 +1,153 @@
+// psi/system.hpp - reading processes, the process table and system facts.
+//
+// psi::System holds what repeated reads share: the proc root, an open handle
+// on it, reusable buffers and the uid/gid name caches. One System must not be
+// used by two threads at once; make one per thread (they are cheap). The free
+// functions at the bottom make a temporary System for one call.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "psi/attr.hpp"
+#include "psi/error.hpp"
+#include "psi/process.hpp"
+#include "psi/timespec.hpp"
+
+namespace psi {
+
+struct Options {
+    // Where the process filesystem is mounted (Linux, Solaris). Tests point
+    // it at fixture trees; containers at a host's proc. Ignored on macOS.
+    std::string proc_root = "/proc";
+};
+
+// The process table: snapshots of the thread-group leaders, sorted by pid.
+class ProcessTable {
+public:
+    ProcessTable() = default;
+    explicit ProcessTable(std::vector<ProcessInfo> procs) : procs_(std::move(procs)) {}
+
+    std::size_t size() const { return procs_.size(); }
+    bool empty() const { return procs_.empty(); }
+    auto begin() const { return procs_.begin(); }
+    auto end() const { return procs_.end(); }
+    const ProcessInfo& operator[](std::size_t i) const { return procs_[i]; }
+    // The process with this pid, or nullptr. O(log n).
+    const ProcessInfo* find(int pid) const;
+    const std::vector<ProcessInfo>& processes() const { return procs_; }
+    std::vector<ProcessInfo> release() && { return std::move(procs_); }
+
+private:
+    std::vector<ProcessInfo> procs_;
+};
+
+struct ArchInfo {
+    std::string sysname, nodename, release, version, machine;  // uname(2)
+    std::vector<int> release_info;  // release's leading numbers: "6.18.44-x" -> {6, 18, 44}
+    int cpu_count = 0;                        // logical CPUs online
+    std::optional<int> physical_cpu_count;    // cores; empty if unknown
+    long page_size = 0;                       // bytes
+    long clock_ticks = 0;                     // ticks per second (CLK_TCK)
+    std::uint64_t total_memory = 0;           // bytes
+    int bits = 0;                             // pointer width of this build
+};
+
+struct LoadAvg {
+    double one = 0, five = 0, fifteen = 0;
+};
+
+struct MountInfo {
+    std::string device, mountpoint, fstype, options;
+    bool remote = false;
+    std::string host;  // the server of a remote mount ("" for local ones)
+    // From statvfs block counts; not_available / insufficient_privs when the
+    // mount cannot be queried (stale NFS, EACCES). Never fails the list.
+    Attr<std::uint64_t> total, free, available;
+    Attr<std::uint64_t> inodes, free_inodes, available_inodes;
+};
+
+class System {
+public:
+    explicit System(Options options = {});
+    // Non-throwing construction: ec is set when the proc root is unusable.
+    System(Options options, std::error_code& ec);
+    ~System();
+    System(System&&) noexcept;
+    System& operator=(System&&) noexcept;
+    System(const System&) = delete;
+    System& operator=(const System&) = delete;
+
+    const Options& options() const;
+
+    // Pids of all thread-group leaders, ascending.
+    std::vector<int> pids();
+    std::vector<int> pids(std::error_code& ec);
+
+    // One process. no_such_process when it does not exist; invalid_argument
+    // for a pid outside 1..INT_MAX-ish (pid 0 is accepted where the OS has it).
+    ProcessInfo process(std::int64_t pid, Groups groups = groups::all);
+    ProcessInfo process(std::int64_t pid, Groups groups, std::error_code& ec);
+
+    // Reads `groups` (those not yet read) into an existing snapshot, after
+    // checking it is still the same process: no_such_process when it is gone
+    // or its pid was reused. Used for lazy loading.
+    void read_more(ProcessInfo& proc, Groups groups);
+    void read_more(ProcessInfo& proc, Groups groups, std::error_code& ec);
+
+    // Re-reads everything proc has read so far; no_such_process as above.
+    void refresh(ProcessInfo& proc);
+    void refresh(ProcessInfo& proc, std::error_code& ec);
+
+    // All thread-group leaders. A process that exits meanwhile is left out;
+    // no single process fails the table.
+    ProcessTable table(Groups groups = groups::ps);
+    ProcessTable table(Groups groups, std::error_code& ec);
+
+    // True while the same process (pid and start) lives; zombies included.
+    bool exists(const ProcessInfo& proc);
+    // Sends sig. no_such_process if gone or reused, insufficient_privs on
+    // EPERM, invalid_argument for a bad signal number.
+    void kill(const ProcessInfo& proc, int sig);
+    void kill(const ProcessInfo& proc, int sig, std::error_code& ec);
+
+    ArchInfo arch();
+    LoadAvg loadavg();
+    LoadAvg loadavg(std::error_code& ec);
+    TimeSpec boot_time();                 // absolute UTC, sub-second
+    TimeSpec boot_time(std::error_code& ec);
+    TimeSpec uptime();                    // duration since boot
+    TimeSpec uptime(std::error_code& ec);
+    std::vector<MountInfo> mounts(bool include_remote = false);
+    std::vector<MountInfo> mounts(bool include_remote, std::error_code& ec);
+
+    // Name of a uid/gid, cached for this System; decimal id when unnamed.
+    const std::string& user_name(std::uint32_t uid);
+    const std::string& group_name(std::uint32_t gid);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Current wall-clock time as a TimeSpec (CLOCK_REALTIME).
+TimeSpec now();
+
+// One-call conveniences, each on a temporary System with default Options.
+inline ProcessInfo process(std::int64_t pid, Groups groups = groups::all) {
+    return System().process(pid, groups);
+}
+inline ProcessTable process_table(Groups groups = groups::ps) { return System().table(groups); }
+inline ArchInfo arch() { return System().arch(); }
+inline LoadAvg loadavg() { return System().loadavg(); }
+inline TimeSpec boot_time() { return System().boot_time(); }
+inline TimeSpec uptime() { return System().uptime(); }
+inline std::vector<MountInfo> mounts(bool include_remote = false) { return System().mounts(include_remote); }
+
+}  // namespace psi

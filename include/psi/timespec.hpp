@@ -1,0 +1,54 @@
+// psi/timespec.hpp - an exact (seconds, nanoseconds) instant or duration.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+
+namespace psi {
+
+// POSIX-style timespec, always normalised so that 0 <= tv_nsec < 1e9.
+// A negative duration therefore has a negative tv_sec and a non-negative
+// tv_nsec: -0.25 s is {-1, 750000000}. Ordering is lexicographic, which is
+// the numeric order because of that normalisation.
+struct TimeSpec {
+    std::int64_t tv_sec = 0;
+    std::int64_t tv_nsec = 0;
+
+    constexpr TimeSpec() = default;
+    constexpr TimeSpec(std::int64_t sec, std::int64_t nsec) : tv_sec(sec), tv_nsec(nsec) {
+        normalise();
+    }
+
+    // Nearest TimeSpec to a float number of seconds.
+    static TimeSpec from_seconds(double seconds);
+    // Exact conversion from a count of ticks of `hz` per second.
+    static constexpr TimeSpec from_ticks(std::uint64_t ticks, std::uint64_t hz) {
+        return TimeSpec(static_cast<std::int64_t>(ticks / hz),
+                        static_cast<std::int64_t>((ticks % hz) * 1'000'000'000ULL / hz));
+    }
+
+    double seconds() const { return static_cast<double>(tv_sec) + static_cast<double>(tv_nsec) / 1e9; }
+    constexpr std::int64_t total_nanoseconds() const { return tv_sec * 1'000'000'000LL + tv_nsec; }
+
+    friend constexpr auto operator<=>(const TimeSpec&, const TimeSpec&) = default;
+    friend constexpr bool operator==(const TimeSpec&, const TimeSpec&) = default;
+    friend constexpr TimeSpec operator+(TimeSpec a, TimeSpec b) {
+        return TimeSpec(a.tv_sec + b.tv_sec, a.tv_nsec + b.tv_nsec);
+    }
+    friend constexpr TimeSpec operator-(TimeSpec a, TimeSpec b) {
+        return TimeSpec(a.tv_sec - b.tv_sec, a.tv_nsec - b.tv_nsec);
+    }
+
+private:
+    constexpr void normalise() {
+        constexpr std::int64_t kBillion = 1'000'000'000;
+        tv_sec += tv_nsec / kBillion;
+        tv_nsec %= kBillion;
+        if (tv_nsec < 0) {
+            tv_nsec += kBillion;
+            tv_sec -= 1;
+        }
+    }
+};
+
+}  // namespace psi

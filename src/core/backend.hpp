@@ -1,0 +1,52 @@
+// The one internal contract between the portable core and a platform
+// backend. Exactly one src/platform/<os>/ implements these functions; the
+// core calls nothing else that is OS-specific and contains no OS #if.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include "psi/process.hpp"
+#include "psi/system.hpp"
+
+namespace psi::backend {
+
+// Per-System platform state: open handles, reusable buffers, clock offsets.
+struct Context;
+struct ContextDeleter {
+    void operator()(Context* ctx) const noexcept;
+};
+using ContextPtr = std::unique_ptr<Context, ContextDeleter>;
+
+// Opens the platform's process source. Sets ec (proc_root_unusable) when the
+// configured root cannot be used.
+ContextPtr open(const Options& options, std::error_code& ec);
+
+// Pids of thread-group leaders, in any order.
+void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec);
+
+// Reads `groups` of process `pid` into `out` (which may already hold other
+// groups) and adds them to out.groups_read; sets out.pid, out.start_ticks
+// and out.is_kernel_thread whenever it reads the identity. Group::names is
+// the core's business and is ignored here. With `expect_start`, the process
+// must still have those start ticks, else no_such_process (pid reused).
+// Per-attribute failures are recorded in the attributes (through
+// detail::classify_attr_error); only "the process is gone" (or a bad pid /
+// unusable root) is returned as an error.
+std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
+                             const std::uint64_t* expect_start);
+
+// Start ticks of `pid` (cheapest identity probe), or no_such_process.
+std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks);
+
+std::error_code send_signal(int pid, int sig);
+
+ArchInfo arch(Context& ctx);
+std::error_code loadavg(Context& ctx, LoadAvg& out);
+std::error_code boot_time(Context& ctx, TimeSpec& out);
+std::error_code uptime(Context& ctx, TimeSpec& out);
+std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out);
+
+}  // namespace psi::backend

@@ -1,0 +1,115 @@
+// Portable parts of the process model: state letters and derived values.
+#include <numeric>
+
+#include "psi/process.hpp"
+
+namespace psi {
+
+ProcStatus status_from_letter(char letter) noexcept {
+    // Letters from proc(5) and fs/proc/array.c's task_state_array; W meant
+    // "waking" on 2.6.33-4.13 (and "paging" before 2.6), x is the old "dead".
+    switch (letter) {
+        case 'R': return ProcStatus::running;
+        case 'S': return ProcStatus::sleeping;
+        case 'D': return ProcStatus::disk_sleep;
+        case 'T': return ProcStatus::stopped;
+        case 't': return ProcStatus::tracing_stop;
+        case 'Z': return ProcStatus::zombie;
+        case 'X':
+        case 'x': return ProcStatus::dead;
+        case 'W': return ProcStatus::waking;
+        case 'I': return ProcStatus::idle;
+        case 'P': return ProcStatus::parked;
+        case 'K': return ProcStatus::wakekill;
+        default: return ProcStatus::unknown;
+    }
+}
+
+const char* status_name(ProcStatus s) noexcept {
+    switch (s) {
+        case ProcStatus::running: return "running";
+        case ProcStatus::sleeping: return "sleeping";
+        case ProcStatus::disk_sleep: return "disk-sleep";
+        case ProcStatus::stopped: return "stopped";
+        case ProcStatus::tracing_stop: return "tracing-stop";
+        case ProcStatus::zombie: return "zombie";
+        case ProcStatus::dead: return "dead";
+        case ProcStatus::waking: return "waking";
+        case ProcStatus::idle: return "idle";
+        case ProcStatus::parked: return "parked";
+        case ProcStatus::wakekill: return "wake-kill";
+        case ProcStatus::unknown: break;
+    }
+    return "unknown";
+}
+
+namespace {
+template <class T, class U>
+void copy_failure(Attr<T>& to, const Attr<U>& from) {
+    to.fail(from.status(), from.os_error());
+}
+}  // namespace
+
+Attr<TimeSpec> ProcessInfo::cputime() const {
+    Attr<TimeSpec> out;
+    if (!utime.ok()) copy_failure(out, utime);
+    else if (!stime.ok()) copy_failure(out, stime);
+    else out.set(*utime.get() + *stime.get());
+    return out;
+}
+
+Attr<std::size_t> ProcessInfo::argc() const {
+    Attr<std::size_t> out;
+    if (args.ok()) out.set(args.get()->size());
+    else copy_failure(out, args);
+    return out;
+}
+
+Attr<std::string> ProcessInfo::command() const {
+    Attr<std::string> out;
+    if (const auto* a = args.get(); a && !a->empty()) {
+        std::string joined;
+        joined.reserve(std::accumulate(a->begin(), a->end(), std::size_t{0},
+                                       [](std::size_t n, const std::string& s) { return n + s.size() + 1; }));
+        for (const auto& arg : *a) {
+            if (!joined.empty() || &arg != &a->front()) joined += ' ';
+            joined += arg;
+        }
+        out.set(std::move(joined));
+    } else if (name.ok()) {
+        // Kernel threads and zombies have no argv; ps shows the name instead.
+        out.set(*name.get());
+    } else {
+        copy_failure(out, name);
+    }
+    return out;
+}
+
+Attr<double> ProcessInfo::pcpu(TimeSpec now) const {
+    Attr<double> out;
+    Attr<TimeSpec> cpu = cputime();
+    if (!cpu.ok()) { copy_failure(out, cpu); return out; }
+    if (!start_time.ok()) { copy_failure(out, start_time); return out; }
+    double elapsed = (now - *start_time.get()).seconds();
+    out.set(elapsed > 0 ? cpu.get()->seconds() / elapsed * 100.0 : 0.0);
+    return out;
+}
+
+std::size_t ProcessInfo::memory_footprint() const {
+    // Heap beyond the small-string buffer only counts when it is allocated.
+    auto heap = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
+    std::size_t n = sizeof(ProcessInfo);
+    for (const Attr<std::string>* s : {&name, &exe, &cwd, &euser, &ruser, &egroup, &rgroup, &terminal})
+        if (const auto* v = s->get()) n += heap(*v);
+    if (const auto* a = args.get()) {
+        n += a->capacity() * sizeof(std::string);
+        for (const auto& s : *a) n += heap(s);
+    }
+    if (const auto* e = env.get()) {
+        n += e->capacity() * sizeof(e->front());
+        for (const auto& [k, v] : *e) n += heap(k) + heap(v);
+    }
+    return n;
+}
+
+}  // namespace psi

@@ -1,0 +1,255 @@
+// psi::System: the facade over the one compiled backend. Owns the backend
+// context and the name caches; decides which groups still need reading.
+#include <algorithm>
+#include <climits>
+#include <csignal>
+
+#include "core/backend.hpp"
+#include "core/names.hpp"
+#include "psi/system.hpp"
+
+namespace psi {
+
+struct System::Impl {
+    Options options;
+    backend::ContextPtr ctx;
+    detail::NameCache names;
+    std::vector<int> pid_buffer;
+};
+
+namespace {
+
+void throw_if(const std::error_code& ec, const std::string& what) {
+    // std::system_error appends ": " + ec.message() itself.
+    if (ec) throw Error(ec, what);
+}
+
+std::string pid_what(std::int64_t pid) { return "pid " + std::to_string(pid); }
+
+// Fills the user/group names from whichever ids were read.
+void fill_names(detail::NameCache& names, ProcessInfo& p) {
+    auto name_of = [](Attr<std::string>& out, const Attr<std::uint32_t>& id, auto&& lookup) {
+        if (const auto* v = id.get()) out.set(lookup(*v));
+        else out.fail(id.status(), id.os_error());
+    };
+    auto user = [&](std::uint32_t id) -> const std::string& { return names.user(id); };
+    auto group = [&](std::uint32_t id) -> const std::string& { return names.group(id); };
+    name_of(p.euser, p.euid, user);
+    name_of(p.egroup, p.egid, group);
+    if (p.groups_read.has(Group::creds)) {
+        name_of(p.ruser, p.ruid, user);
+        name_of(p.rgroup, p.rgid, group);
+    }
+    p.groups_read |= Group::names;
+}
+
+// Groups the backend must read to serve `wanted` given what `have` holds.
+Groups backend_groups(Groups wanted, Groups have) {
+    Groups need = wanted - have;
+    if (need.has(Group::names)) {
+        // Names need ids; the ruid/rgid names additionally need creds.
+        if (!have.has(Group::owner) && !have.has(Group::creds) && !need.has(Group::creds))
+            need |= Group::owner;
+    }
+    return need - Groups(Group::names);
+}
+
+}  // namespace
+
+System::System(Options options) {
+    std::error_code ec;
+    *this = System(std::move(options), ec);
+    throw_if(ec, "proc root '" + impl_->options.proc_root + "'");
+}
+
+System::System(Options options, std::error_code& ec) : impl_(std::make_unique<Impl>()) {
+    impl_->options = std::move(options);
+    impl_->ctx = backend::open(impl_->options, ec);
+}
+
+System::~System() = default;
+System::System(System&&) noexcept = default;
+System& System::operator=(System&&) noexcept = default;
+
+const Options& System::options() const { return impl_->options; }
+
+std::vector<int> System::pids(std::error_code& ec) {
+    ec.clear();
+    std::vector<int> out;
+    if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return out; }
+    backend::list_pids(*impl_->ctx, out, ec);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<int> System::pids() {
+    std::error_code ec;
+    auto out = pids(ec);
+    throw_if(ec, "listing processes");
+    return out;
+}
+
+ProcessInfo System::process(std::int64_t pid, Groups groups, std::error_code& ec) {
+    ec.clear();
+    ProcessInfo info;
+    if (pid < 0 || pid > INT_MAX) { ec = make_error_code(errc::invalid_argument); return info; }
+    if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return info; }
+    ec = backend::read_process(*impl_->ctx, static_cast<int>(pid), backend_groups(groups, {}) | Group::stat,
+                               info, nullptr);
+    if (!ec && groups.has(Group::names)) fill_names(impl_->names, info);
+    return info;
+}
+
+ProcessInfo System::process(std::int64_t pid, Groups groups) {
+    std::error_code ec;
+    ProcessInfo info = process(pid, groups, ec);
+    throw_if(ec, pid_what(pid));
+    return info;
+}
+
+void System::read_more(ProcessInfo& proc, Groups groups, std::error_code& ec) {
+    ec.clear();
+    Groups need = backend_groups(groups, proc.groups_read);
+    if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
+    if (!need.empty()) {
+        ec = backend::read_process(*impl_->ctx, proc.pid, need, proc, &proc.start_ticks);
+        if (ec) return;
+    }
+    if (groups.has(Group::names)) fill_names(impl_->names, proc);
+}
+
+void System::read_more(ProcessInfo& proc, Groups groups) {
+    std::error_code ec;
+    read_more(proc, groups, ec);
+    throw_if(ec, pid_what(proc.pid));
+}
+
+void System::refresh(ProcessInfo& proc, std::error_code& ec) {
+    ec.clear();
+    if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
+    ProcessInfo fresh;
+    Groups wanted = proc.groups_read | Group::stat;
+    ec = backend::read_process(*impl_->ctx, proc.pid, backend_groups(wanted, {}), fresh, &proc.start_ticks);
+    if (ec) return;
+    if (wanted.has(Group::names)) fill_names(impl_->names, fresh);
+    proc = std::move(fresh);
+}
+
+void System::refresh(ProcessInfo& proc) {
+    std::error_code ec;
+    refresh(proc, ec);
+    throw_if(ec, pid_what(proc.pid));
+}
+
+ProcessTable System::table(Groups groups, std::error_code& ec) {
+    ec.clear();
+    std::vector<ProcessInfo> procs;
+    if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return ProcessTable(); }
+    auto& pids = impl_->pid_buffer;
+    pids.clear();
+    backend::list_pids(*impl_->ctx, pids, ec);
+    if (ec) return ProcessTable();
+    std::sort(pids.begin(), pids.end());
+    procs.reserve(pids.size());
+    Groups need = backend_groups(groups, {});
+    for (int pid : pids) {
+        procs.emplace_back();
+        // Any per-process error (it exited, it is hidden from us) leaves it
+        // out: no single process may fail the table.
+        if (backend::read_process(*impl_->ctx, pid, need, procs.back(), nullptr)) {
+            procs.pop_back();
+            continue;
+        }
+        if (groups.has(Group::names)) fill_names(impl_->names, procs.back());
+    }
+    return ProcessTable(std::move(procs));
+}
+
+ProcessTable System::table(Groups groups) {
+    std::error_code ec;
+    ProcessTable t = table(groups, ec);
+    throw_if(ec, "process table");
+    return t;
+}
+
+bool System::exists(const ProcessInfo& proc) {
+    if (!impl_->ctx) return false;
+    std::uint64_t ticks = 0;
+    return !backend::start_ticks(*impl_->ctx, proc.pid, ticks) && ticks == proc.start_ticks;
+}
+
+void System::kill(const ProcessInfo& proc, int sig, std::error_code& ec) {
+    ec.clear();
+    if (sig < 0 || sig > 64) { ec = make_error_code(errc::invalid_argument); return; }
+    // Check identity first so a reused pid never receives the signal.
+    if (!exists(proc)) { ec = make_error_code(errc::no_such_process); return; }
+    ec = backend::send_signal(proc.pid, sig);
+}
+
+void System::kill(const ProcessInfo& proc, int sig) {
+    std::error_code ec;
+    kill(proc, sig, ec);
+    throw_if(ec, pid_what(proc.pid) + ": kill(" + std::to_string(sig) + ")");
+}
+
+ArchInfo System::arch() { return backend::arch(*impl_->ctx); }
+
+LoadAvg System::loadavg(std::error_code& ec) {
+    LoadAvg out;
+    ec = impl_->ctx ? backend::loadavg(*impl_->ctx, out) : make_error_code(errc::proc_root_unusable);
+    return out;
+}
+LoadAvg System::loadavg() {
+    std::error_code ec;
+    LoadAvg out = loadavg(ec);
+    throw_if(ec, "loadavg");
+    return out;
+}
+
+TimeSpec System::boot_time(std::error_code& ec) {
+    TimeSpec out;
+    ec = impl_->ctx ? backend::boot_time(*impl_->ctx, out) : make_error_code(errc::proc_root_unusable);
+    return out;
+}
+TimeSpec System::boot_time() {
+    std::error_code ec;
+    TimeSpec out = boot_time(ec);
+    throw_if(ec, "boot time");
+    return out;
+}
+
+TimeSpec System::uptime(std::error_code& ec) {
+    TimeSpec out;
+    ec = impl_->ctx ? backend::uptime(*impl_->ctx, out) : make_error_code(errc::proc_root_unusable);
+    return out;
+}
+TimeSpec System::uptime() {
+    std::error_code ec;
+    TimeSpec out = uptime(ec);
+    throw_if(ec, "uptime");
+    return out;
+}
+
+std::vector<MountInfo> System::mounts(bool include_remote, std::error_code& ec) {
+    std::vector<MountInfo> out;
+    ec = impl_->ctx ? backend::mounts(*impl_->ctx, include_remote, out)
+                    : make_error_code(errc::proc_root_unusable);
+    return out;
+}
+std::vector<MountInfo> System::mounts(bool include_remote) {
+    std::error_code ec;
+    auto out = mounts(include_remote, ec);
+    throw_if(ec, "mounts");
+    return out;
+}
+
+const std::string& System::user_name(std::uint32_t uid) { return impl_->names.user(uid); }
+const std::string& System::group_name(std::uint32_t gid) { return impl_->names.group(gid); }
+
+const ProcessInfo* ProcessTable::find(int pid) const {
+    auto it = std::lower_bound(procs_.begin(), procs_.end(), pid,
+                               [](const ProcessInfo& p, int v) { return p.pid < v; });
+    return it != procs_.end() && it->pid == pid ? &*it : nullptr;
+}
+
+}  // namespace psi

@@ -1,0 +1,333 @@
+// Hand-written number parsing: strtoull and friends need NUL-terminated
+// input and consult the locale; the table path parses millions of fields.
+#include "platform/linux/parse.hpp"
+
+#include <algorithm>
+
+namespace psi::linux_proc {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Cursor over whitespace-separated fields.
+struct Fields {
+    std::string_view s;
+    std::size_t i = 0;
+
+    std::optional<std::string_view> next() {
+        while (i < s.size() && is_space(s[i])) ++i;
+        if (i >= s.size()) return std::nullopt;
+        std::size_t start = i;
+        while (i < s.size() && !is_space(s[i])) ++i;
+        return s.substr(start, i - start);
+    }
+};
+
+template <class T>
+std::optional<T> to_unsigned(std::string_view f) {
+    if (f.empty()) return std::nullopt;
+    T v = 0;
+    for (char c : f) {
+        if (!is_digit(c)) return std::nullopt;
+        T d = static_cast<T>(c - '0');
+        if (v > (static_cast<T>(~T{0}) - d) / 10) return std::nullopt;  // overflow
+        v = static_cast<T>(v * 10 + d);
+    }
+    return v;
+}
+
+std::optional<std::int64_t> to_signed(std::string_view f) {
+    bool neg = !f.empty() && f[0] == '-';
+    if (neg) f.remove_prefix(1);
+    auto u = to_unsigned<std::uint64_t>(f);
+    if (!u || *u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    auto v = static_cast<std::int64_t>(*u);
+    return neg ? -v : v;
+}
+
+std::optional<int> to_int(std::string_view f) {
+    auto v = to_signed(f);
+    if (!v || *v < INT32_MIN || *v > INT32_MAX) return std::nullopt;
+    return static_cast<int>(*v);
+}
+
+std::string unescape_octal(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && s.size() - i >= 4 && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+            s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+            out += static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0'));
+            i += 3;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<StatFields> parse_stat(std::string_view text) {
+    std::size_t open = text.find('(');
+    std::size_t close = text.rfind(')');
+    if (open == std::string_view::npos || close == std::string_view::npos || close < open) return std::nullopt;
+    StatFields st;
+    auto pid = to_int(Fields{text.substr(0, open)}.next().value_or(""));
+    if (!pid || *pid < 0) return std::nullopt;
+    st.pid = *pid;
+    st.comm = text.substr(open + 1, close - open - 1);
+    Fields rest{text.substr(close + 1)};
+    auto state = rest.next();
+    if (!state || state->size() != 1) return std::nullopt;
+    st.state = (*state)[0];
+    st.fields = 3;
+    // Fields 4.. in order; stop at the first missing or malformed one so a
+    // short line from an old kernel keeps everything before it.
+    for (int n = 4; n <= 52; ++n) {
+        auto f = rest.next();
+        if (!f) break;
+        auto num = to_signed(*f);
+        std::optional<std::uint64_t> unum = to_unsigned<std::uint64_t>(*f);
+        if (!num && !unum) break;
+        auto as_int = [&] { return num ? static_cast<int>(*num) : 0; };
+        auto as_u64 = [&] { return unum ? *unum : static_cast<std::uint64_t>(*num); };
+        switch (n) {
+            case 4: st.ppid = as_int(); break;
+            case 5: st.pgrp = as_int(); break;
+            case 6: st.session = as_int(); break;
+            // tty_nr is a signed int in the kernel; keep its 32-bit pattern.
+            case 7: st.tty_nr = static_cast<std::uint32_t>(num ? *num : 0); break;
+            case 8: st.tpgid = as_int(); break;
+            case 9: st.flags = as_u64(); break;
+            case 14: st.utime = as_u64(); break;
+            case 15: st.stime = as_u64(); break;
+            case 18: st.priority = as_int(); break;
+            case 19: st.nice = as_int(); break;
+            case 20: st.num_threads = as_int(); break;
+            case 22: st.starttime = as_u64(); break;
+            case 23: st.vsize = as_u64(); break;
+            case 40: st.rt_priority = as_u64(); break;
+            default: break;
+        }
+        st.fields = n;
+        if (n == 40) break;  // nothing later is used
+    }
+    return st;
+}
+
+std::optional<std::uint64_t> parse_statm_resident(std::string_view text) {
+    Fields f{text};
+    if (!f.next()) return std::nullopt;
+    auto res = f.next();
+    return res ? to_unsigned<std::uint64_t>(*res) : std::nullopt;
+}
+
+StatusIds parse_status_ids(std::string_view text) {
+    StatusIds ids;
+    auto ids_after = [&](std::string_view key, std::uint32_t& real, std::uint32_t& eff) {
+        std::size_t at = text.find(key);
+        // The key must start a line ("Uid:" never occurs inside another line).
+        while (at != std::string_view::npos && at != 0 && text[at - 1] != '\n') at = text.find(key, at + 1);
+        if (at == std::string_view::npos) return false;
+        std::size_t eol = text.find('\n', at);
+        Fields f{text.substr(at + key.size(), eol == std::string_view::npos ? std::string_view::npos : eol - at - key.size())};
+        auto r = f.next(), e = f.next();
+        if (!r || !e) return false;
+        auto rv = to_unsigned<std::uint32_t>(*r), ev = to_unsigned<std::uint32_t>(*e);
+        if (!rv || !ev) return false;
+        real = *rv;
+        eff = *ev;
+        return true;
+    };
+    ids.have_uid = ids_after("Uid:", ids.ruid, ids.euid);
+    ids.have_gid = ids_after("Gid:", ids.rgid, ids.egid);
+    return ids;
+}
+
+std::vector<std::string> split_cmdline(std::string_view buf) {
+    std::vector<std::string> args;
+    if (buf.empty()) return args;
+    if (buf.back() == '\0') {
+        buf.remove_suffix(1);
+        std::size_t start = 0;
+        for (;;) {
+            std::size_t nul = buf.find('\0', start);
+            args.emplace_back(buf.substr(start, nul == std::string_view::npos ? std::string_view::npos : nul - start));
+            if (nul == std::string_view::npos) break;
+            start = nul + 1;
+        }
+        return args;
+    }
+    // argv rewritten in place: treat NULs and spaces alike; drop only the
+    // empty pieces at the end (padding), so joining restores the text.
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= buf.size(); ++i) {
+        if (i == buf.size() || buf[i] == ' ' || buf[i] == '\0') {
+            args.emplace_back(buf.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    while (!args.empty() && args.back().empty()) args.pop_back();
+    return args;
+}
+
+Environment split_environ(std::string_view buf) {
+    Environment env;
+    std::size_t start = 0;
+    while (start < buf.size()) {
+        std::size_t nul = buf.find('\0', start);
+        std::string_view entry = buf.substr(start, nul == std::string_view::npos ? std::string_view::npos : nul - start);
+        if (!entry.empty()) {
+            std::size_t eq = entry.find('=');
+            if (eq == std::string_view::npos) env.emplace_back(std::string(entry), std::string());
+            else env.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+        }
+        if (nul == std::string_view::npos) break;
+        start = nul + 1;
+    }
+    return env;
+}
+
+std::string_view strip_deleted_suffix(std::string_view link) {
+    constexpr std::string_view kDeleted = " (deleted)";
+    if (link.size() > kDeleted.size() && link.substr(link.size() - kDeleted.size()) == kDeleted)
+        link.remove_suffix(kDeleted.size());
+    return link;
+}
+
+namespace {
+// The kernel's "new" dev_t encoding as used in stat's tty_nr.
+unsigned dev_major(std::uint64_t dev) { return static_cast<unsigned>((dev >> 8) & 0xfff); }
+unsigned dev_minor(std::uint64_t dev) { return static_cast<unsigned>((dev & 0xff) | ((dev >> 12) & 0xfff00)); }
+}  // namespace
+
+std::optional<std::string> tty_path_from_dev(std::uint64_t tty_nr) {
+    if (tty_nr == 0) return std::nullopt;
+    unsigned major = dev_major(tty_nr), minor = dev_minor(tty_nr);
+    // devices.txt: 136-143 Unix98 pty slaves, 4 virtual consoles (0-63)
+    // and serial ports ttyS (64-255), 5/1 the system console.
+    if (major >= 136 && major <= 143) return "/dev/pts/" + std::to_string((major - 136) * 256 + minor);
+    if (major == 4 && minor < 64) return "/dev/tty" + std::to_string(minor);
+    if (major == 4) return "/dev/ttyS" + std::to_string(minor - 64);
+    if (major == 5 && minor == 1) return std::string("/dev/console");
+    if (major == 5 && minor == 0) return std::string("/dev/tty");
+    return std::nullopt;
+}
+
+std::vector<TtyDriver> parse_tty_drivers(std::string_view text) {
+    std::vector<TtyDriver> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t eol = text.find('\n', start);
+        Fields f{text.substr(start, eol == std::string_view::npos ? std::string_view::npos : eol - start)};
+        start = eol == std::string_view::npos ? text.size() : eol + 1;
+        auto name = f.next(), prefix = f.next(), major = f.next(), minors = f.next();
+        if (!name || !prefix || !major || !minors) continue;
+        TtyDriver d;
+        d.prefix = std::string(*prefix);
+        auto maj = to_unsigned<unsigned>(*major);
+        if (!maj) continue;
+        d.major = *maj;
+        std::size_t dash = minors->find('-');
+        auto lo = to_unsigned<unsigned>(minors->substr(0, dash));
+        auto hi = dash == std::string_view::npos ? lo : to_unsigned<unsigned>(minors->substr(dash + 1));
+        if (!lo || !hi) continue;
+        d.minor_first = *lo;
+        d.minor_last = *hi;
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+std::optional<std::string> tty_path_from_drivers(std::uint64_t tty_nr, const std::vector<TtyDriver>& drivers) {
+    unsigned major = dev_major(tty_nr), minor = dev_minor(tty_nr);
+    for (const auto& d : drivers) {
+        if (d.major != major || minor < d.minor_first || minor > d.minor_last) continue;
+        // A single-minor driver names the device itself (/dev/console).
+        if (d.minor_first == d.minor_last) return d.prefix;
+        return d.prefix + std::to_string(minor - d.minor_first);
+    }
+    return std::nullopt;
+}
+
+std::optional<LoadAvg> parse_loadavg(std::string_view text) {
+    Fields f{text};
+    double v[3];
+    for (double& x : v) {
+        auto field = f.next();
+        if (!field) return std::nullopt;
+        // "0.52": integer part, '.', two decimals (fs/proc/loadavg.c format).
+        std::size_t dot = field->find('.');
+        auto whole = to_unsigned<std::uint64_t>(field->substr(0, dot));
+        if (!whole) return std::nullopt;
+        x = static_cast<double>(*whole);
+        if (dot != std::string_view::npos) {
+            std::string_view frac = field->substr(dot + 1);
+            auto fv = to_unsigned<std::uint64_t>(frac);
+            if (!fv || frac.size() > 18) return std::nullopt;
+            double scale = 1;
+            for (std::size_t i = 0; i < frac.size(); ++i) scale *= 10;
+            x += static_cast<double>(*fv) / scale;
+        }
+    }
+    return LoadAvg{v[0], v[1], v[2]};
+}
+
+std::optional<std::int64_t> parse_btime(std::string_view text) {
+    std::size_t at = text.find("\nbtime ");
+    if (at == std::string_view::npos) return std::nullopt;
+    Fields f{text.substr(at + 7)};
+    auto v = f.next();
+    return v ? to_signed(*v) : std::nullopt;
+}
+
+std::vector<MountLine> parse_mounts(std::string_view text) {
+    std::vector<MountLine> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t eol = text.find('\n', start);
+        Fields f{text.substr(start, eol == std::string_view::npos ? std::string_view::npos : eol - start)};
+        start = eol == std::string_view::npos ? text.size() : eol + 1;
+        auto dev = f.next(), dir = f.next(), type = f.next(), opts = f.next();
+        if (!dev || !dir || !type) continue;
+        out.push_back({unescape_octal(*dev), unescape_octal(*dir), unescape_octal(*type),
+                       opts ? unescape_octal(*opts) : std::string()});
+    }
+    return out;
+}
+
+bool is_remote_mount(const MountLine& m, std::string* host) {
+    static constexpr std::string_view kRemote[] = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "ncpfs",
+                                                   "afs", "9p", "ceph", "glusterfs", "fuse.sshfs",
+                                                   "sshfs", "lustre", "gfs2", "ocfs2"};
+    bool remote = std::find(std::begin(kRemote), std::end(kRemote), m.fstype) != std::end(kRemote);
+    std::string h;
+    if (m.device.rfind("//", 0) == 0) {  // //server/share (SMB)
+        h = m.device.substr(2, m.device.find('/', 2) - 2);
+    } else if (std::size_t colon = m.device.find(':'); colon != std::string::npos && colon > 0 &&
+               m.device.find('/') > colon) {  // server:/export (NFS), not /dev/x:y
+        h = m.device.substr(0, colon);
+        if (!h.empty() && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);  // [ipv6]
+    }
+    if (remote && host) *host = h;
+    return remote;
+}
+
+std::vector<int> parse_release_info(std::string_view release) {
+    std::vector<int> out;
+    std::size_t i = 0;
+    while (i < release.size() && is_digit(release[i])) {
+        std::size_t start = i;
+        while (i < release.size() && is_digit(release[i])) ++i;
+        auto v = to_int(release.substr(start, i - start));
+        if (!v) break;
+        out.push_back(*v);
+        if (i < release.size() && release[i] == '.') ++i;
+        else break;
+    }
+    return out;
+}
+
+}  // namespace psi::linux_proc

@@ -1,0 +1,96 @@
+// Pure parsers for Linux /proc text. No OS headers: these run (and are unit
+// tested and fuzzed) anywhere, on bytes handed to them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "psi/process.hpp"
+#include "psi/system.hpp"
+
+namespace psi::linux_proc {
+
+// /proc/PID/stat, proc(5). Fields are numbered as in the man page. A short
+// line (old kernel, truncated read) fills what it has: `fields` counts the
+// fields found, and members past it keep their defaults.
+struct StatFields {
+    int fields = 0;          // number of fields present (>= 3 when valid)
+    int pid = 0;             // 1
+    std::string_view comm;   // 2, without the parentheses
+    char state = '?';        // 3
+    int ppid = 0;            // 4
+    int pgrp = 0;            // 5
+    int session = 0;         // 6
+    std::uint64_t tty_nr = 0;// 7 (an int in the kernel; 0 = no tty)
+    int tpgid = -1;          // 8
+    std::uint64_t flags = 0; // 9
+    std::uint64_t utime = 0; // 14, clock ticks
+    std::uint64_t stime = 0; // 15
+    int priority = 0;        // 18
+    int nice = 0;            // 19
+    int num_threads = 0;     // 20
+    std::uint64_t starttime = 0;  // 22, clock ticks after boot
+    std::uint64_t vsize = 0;      // 23, bytes
+    std::uint64_t rt_priority = 0;// 40
+};
+
+// Parses a stat line. The name runs from the first '(' to the LAST ')' since
+// comm may itself hold spaces, parentheses and newlines. Returns nullopt
+// when even pid, name and state are missing (garbage).
+std::optional<StatFields> parse_stat(std::string_view text);
+
+// /proc/PID/statm: the second number, resident pages.
+std::optional<std::uint64_t> parse_statm_resident(std::string_view text);
+
+// /proc/PID/status Uid:/Gid: lines: real, effective, saved, filesystem.
+struct StatusIds {
+    bool have_uid = false, have_gid = false;
+    std::uint32_t ruid = 0, euid = 0, rgid = 0, egid = 0;
+};
+StatusIds parse_status_ids(std::string_view text);
+
+// /proc/PID/cmdline: NUL-separated argv with a trailing NUL. A process that
+// rewrote its argv area (setproctitle) may leave no trailing NUL: then the
+// text is split on spaces as well, like psutil and ps show it.
+std::vector<std::string> split_cmdline(std::string_view buf);
+
+// /proc/PID/environ: NUL-separated KEY=VALUE; a string with no '=' becomes
+// a key with an empty value rather than being dropped.
+Environment split_environ(std::string_view buf);
+
+// " (deleted)" is appended by the kernel to exe links of unlinked files.
+std::string_view strip_deleted_suffix(std::string_view link);
+
+// Controlling terminal path for a tty_nr (stat field 7), using the fixed
+// major numbers of devices.txt; nullopt when it is not one of those.
+std::optional<std::string> tty_path_from_dev(std::uint64_t tty_nr);
+
+// One line of /proc/tty/drivers: "name  /dev/prefix  major  minors  type".
+struct TtyDriver {
+    std::string prefix;      // e.g. "/dev/ttyS"
+    unsigned major = 0, minor_first = 0, minor_last = 0;
+};
+std::vector<TtyDriver> parse_tty_drivers(std::string_view text);
+std::optional<std::string> tty_path_from_drivers(std::uint64_t tty_nr, const std::vector<TtyDriver>& drivers);
+
+// /proc/loadavg: the first three numbers.
+std::optional<LoadAvg> parse_loadavg(std::string_view text);
+
+// /proc/stat "btime N" (whole seconds; only a cross-check, see SPEC §4).
+std::optional<std::int64_t> parse_btime(std::string_view text);
+
+// /proc/self/mounts (fstab(5) format, octal escapes such as \040 for space).
+struct MountLine {
+    std::string device, mountpoint, fstype, options;
+};
+std::vector<MountLine> parse_mounts(std::string_view text);
+// Remote (network) file system? Decided from fstype and "host:path" / "//host/share" devices.
+bool is_remote_mount(const MountLine& m, std::string* host);
+
+// Leading decimal numbers of a release string: "6.18.44-fc" -> {6, 18, 44}.
+std::vector<int> parse_release_info(std::string_view release);
+
+}  // namespace psi::linux_proc

@@ -1,0 +1,218 @@
+// Reading one process from /proc/PID. Each group is one file (or one
+// fstatat/readlink), opened relative to the proc root's directory fd.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+
+#include "core/classify.hpp"
+#include "platform/linux/context.hpp"
+
+namespace psi::backend {
+
+using linux_proc::format_path;
+using linux_proc::read_file;
+
+namespace {
+
+// include/linux/sched.h: the task is a kernel thread.
+constexpr std::uint64_t kPfKthread = 0x00200000;
+
+// Records a failed read of one attribute; returns true when the process may
+// have exited (the caller then checks once whether stat is still there).
+template <class T>
+bool record_failure(Attr<T>& attr, int err, const detail::ProcessKind& kind) {
+    detail::Classified c = detail::classify_attr_error(err, kind);
+    attr.fail(c.status, err);
+    return c.verdict == detail::Verdict::maybe_gone;
+}
+
+std::optional<std::string> terminal_path(Context& ctx, std::uint64_t tty_nr) {
+    if (auto fixed = linux_proc::tty_path_from_dev(tty_nr)) return fixed;
+    if (!ctx.tty_drivers) {
+        auto r = read_file(ctx, "tty/drivers", false);
+        ctx.tty_drivers = linux_proc::parse_tty_drivers(r.data);
+    }
+    return linux_proc::tty_path_from_drivers(tty_nr, *ctx.tty_drivers);
+}
+
+void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out) {
+    auto want = [&](int field) { return st.fields >= field; };
+    auto put = [&](auto& attr, int field, auto value) {
+        if (want(field)) attr.set(value);
+        else attr.fail(AttrStatus::not_available);
+    };
+    out.name.set(std::string(st.comm));
+    out.status_letter.set(st.state);
+    out.status.set(status_from_letter(st.state));
+    put(out.ppid, 4, st.ppid);
+    put(out.pgrp, 5, st.pgrp);
+    put(out.sid, 6, st.session);
+    put(out.tpgid, 8, st.tpgid);
+    put(out.tty_dev, 7, st.tty_nr);
+    if (!want(7)) {
+        out.terminal.fail(AttrStatus::not_available);
+    } else if (st.tty_nr == 0) {
+        out.terminal.set(std::string());
+    } else if (auto path = terminal_path(ctx, st.tty_nr)) {
+        out.terminal.set(std::move(*path));
+    } else {
+        out.terminal.fail(AttrStatus::not_available);
+    }
+    put(out.flags, 9, st.flags);
+    auto hz = static_cast<std::uint64_t>(ctx.clk_tck);
+    put(out.utime, 14, TimeSpec::from_ticks(st.utime, hz));
+    put(out.stime, 15, TimeSpec::from_ticks(st.stime, hz));
+    put(out.kernel_priority, 18, st.priority);
+    put(out.nice, 19, st.nice);
+    put(out.nthreads, 20, st.num_threads);
+    put(out.jiffies, 22, st.starttime);
+    if (want(22)) out.start_time.set(linux_proc::boot_instant(ctx) + TimeSpec::from_ticks(st.starttime, hz));
+    else out.start_time.fail(AttrStatus::not_available);
+    put(out.vsz, 23, st.vsize);
+    put(out.priority, 40, static_cast<int>(st.rt_priority));
+}
+
+// readlink relative to the proc root into `attr`.
+bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr, const detail::ProcessKind& kind,
+               bool strip_deleted) {
+    char path[64];
+    format_path(path, pid, name);
+    char target[PATH_MAX + 1];
+    ssize_t n = ::readlinkat(ctx.proc_fd, path, target, sizeof target - 1);
+    if (n < 0) return record_failure(attr, errno, kind);
+    std::string_view link(target, static_cast<std::size_t>(n));
+    if (strip_deleted) link = linux_proc::strip_deleted_suffix(link);
+    attr.set(std::string(link));
+    return false;
+}
+
+}  // namespace
+
+std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks) {
+    char path[64];
+    format_path(path, pid, "stat");
+    auto r = read_file(ctx, path, true);
+    if (r.err) return detail::classify_process_error(r.err);
+    auto st = linux_proc::parse_stat(r.data);
+    if (!st) return make_error_code(errc::parse_error);
+    ticks = st->starttime;
+    return {};
+}
+
+std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
+                             const std::uint64_t* expect_start) {
+    if (pid < 0) return make_error_code(errc::invalid_argument);
+    char path[64];
+    // stat is always read: it is the identity (start ticks) and existence
+    // check, and tells kernel threads and zombies apart for the others.
+    format_path(path, pid, "stat");
+    auto r = read_file(ctx, path, true);
+    if (r.err) return detail::classify_process_error(r.err);
+    auto st = linux_proc::parse_stat(r.data);
+    if (!st) return make_error_code(errc::parse_error);
+    if (expect_start && st->starttime != *expect_start) return make_error_code(errc::no_such_process);
+    out.pid = pid;
+    out.start_ticks = st->starttime;
+    out.is_kernel_thread = (st->fields >= 9 && (st->flags & kPfKthread)) || (st->fields >= 4 && st->ppid == 2) ||
+                           pid == 2;
+    detail::ProcessKind kind{out.is_kernel_thread, st->state == 'Z' || st->state == 'X' || st->state == 'x'};
+    if (groups.has(Group::stat)) fill_stat(ctx, *st, out);
+
+    bool maybe_gone = false;
+    if (groups.has(Group::memory)) {
+        format_path(path, pid, "statm");
+        auto m = read_file(ctx, path, true);
+        auto pages = m.err ? std::nullopt : linux_proc::parse_statm_resident(m.data);
+        if (pages) out.rss.set(*pages * static_cast<std::uint64_t>(ctx.page_size));
+        else maybe_gone |= record_failure(out.rss, m.err, kind);
+    }
+    if (groups.has(Group::owner)) {
+        format_path(path, pid, nullptr);
+        struct stat sb{};
+        if (::fstatat(ctx.proc_fd, path, &sb, 0) == 0) {
+            out.euid.set(sb.st_uid);
+            out.egid.set(sb.st_gid);
+        } else {
+            maybe_gone |= record_failure(out.euid, errno, kind);
+            out.egid.fail(out.euid.status(), out.euid.os_error());
+        }
+    }
+    if (groups.has(Group::creds)) {
+        format_path(path, pid, "status");
+        auto s = read_file(ctx, path, false);
+        auto ids = s.err ? linux_proc::StatusIds{} : linux_proc::parse_status_ids(s.data);
+        if (ids.have_uid) { out.ruid.set(ids.ruid); out.euid.set(ids.euid); }
+        else { maybe_gone |= record_failure(out.ruid, s.err, kind); out.euid.fail(out.ruid.status(), s.err); }
+        if (ids.have_gid) { out.rgid.set(ids.rgid); out.egid.set(ids.egid); }
+        else { record_failure(out.rgid, s.err, kind); out.egid.fail(out.rgid.status(), s.err); }
+    }
+    if (groups.has(Group::args)) {
+        format_path(path, pid, "cmdline");
+        auto c = read_file(ctx, path, false);
+        if (c.err) maybe_gone |= record_failure(out.args, c.err, kind);
+        else if (c.data.empty() && (kind.kernel_thread || kind.zombie)) out.args.fail(AttrStatus::not_available);
+        else out.args.set(linux_proc::split_cmdline(c.data));
+    }
+    if (groups.has(Group::env)) {
+        format_path(path, pid, "environ");
+        auto e = read_file(ctx, path, false);
+        if (e.err) maybe_gone |= record_failure(out.env, e.err, kind);
+        else if (e.data.empty() && (kind.kernel_thread || kind.zombie)) out.env.fail(AttrStatus::not_available);
+        else out.env.set(linux_proc::split_environ(e.data));
+    }
+    if (groups.has(Group::exe)) maybe_gone |= read_link(ctx, pid, "exe", out.exe, kind, true);
+    if (groups.has(Group::cwd)) maybe_gone |= read_link(ctx, pid, "cwd", out.cwd, kind, false);
+
+    if (maybe_gone) {
+        // A read failed as if the process had gone: it has only if stat
+        // is gone too (or now belongs to another process).
+        std::uint64_t ticks = 0;
+        if (start_ticks(ctx, pid, ticks) || ticks != out.start_ticks) return make_error_code(errc::no_such_process);
+    }
+    out.groups_read |= groups;
+    return {};
+}
+
+std::error_code send_signal(int pid, int sig) {
+    if (pid <= 0) return make_error_code(errc::invalid_argument);  // never signal a group
+    if (::kill(pid, sig) == 0) return {};
+    return detail::classify_process_error(errno);
+}
+
+void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
+    ec.clear();
+    // A fresh fd per listing: getdents64 on /proc restarts cleanly at 0.
+    int fd = ::openat(ctx.proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) { ec = make_error_code(errc::proc_root_unusable); return; }
+    alignas(8) char buf[32768];
+    for (;;) {
+        long n = ::syscall(SYS_getdents64, fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            ec = make_error_code(errc::os_error);
+            break;
+        }
+        if (n == 0) break;
+        for (long off = 0; off < n;) {
+            // struct linux_dirent64: d_ino(8) d_off(8) d_reclen(2) d_type(1) d_name
+            unsigned short reclen;
+            __builtin_memcpy(&reclen, buf + off + 16, sizeof reclen);
+            const char* name = buf + off + 19;
+            if (*name >= '1' && *name <= '9') {
+                long v = 0;
+                const char* p = name;
+                while (*p >= '0' && *p <= '9' && v <= INT_MAX) v = v * 10 + (*p++ - '0');
+                if (*p == '\0' && v <= INT_MAX) out.push_back(static_cast<int>(v));
+            }
+            off += reclen;
+        }
+    }
+    ::close(fd);
+}
+
+}  // namespace psi::backend

@@ -1,0 +1,131 @@
+// System-wide facts: uname, CPU and memory sizes, load, boot time, mounts.
+#include <dirent.h>
+#include <sys/statvfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <set>
+#include <utility>
+
+#include "core/classify.hpp"
+#include "platform/linux/context.hpp"
+
+namespace psi::backend {
+
+using linux_proc::read_file;
+
+namespace {
+
+// Cores = distinct (package, core) pairs in sysfs topology; nullopt if the
+// kernel does not expose topology (some containers, old kernels).
+std::optional<int> physical_cores() {
+    DIR* dir = ::opendir("/sys/devices/system/cpu");
+    if (!dir) return std::nullopt;
+    std::set<std::pair<long, long>> cores;
+    auto read_long = [](const std::string& path) -> std::optional<long> {
+        FILE* f = std::fopen(path.c_str(), "re");
+        if (!f) return std::nullopt;
+        long v = 0;
+        int ok = std::fscanf(f, "%ld", &v);
+        std::fclose(f);
+        return ok == 1 ? std::optional<long>(v) : std::nullopt;
+    };
+    while (dirent* e = ::readdir(dir)) {
+        std::string name = e->d_name;
+        if (name.size() < 4 || name.compare(0, 3, "cpu") != 0 || name[3] < '0' || name[3] > '9') continue;
+        std::string base = "/sys/devices/system/cpu/" + name + "/topology/";
+        auto pkg = read_long(base + "physical_package_id");
+        auto core = read_long(base + "core_id");
+        if (pkg && core) cores.emplace(*pkg, *core);
+    }
+    ::closedir(dir);
+    if (cores.empty()) return std::nullopt;
+    return static_cast<int>(cores.size());
+}
+
+}  // namespace
+
+ArchInfo arch(Context& ctx) {
+    ArchInfo a;
+    utsname u{};
+    if (::uname(&u) == 0) {
+        a.sysname = u.sysname;
+        a.nodename = u.nodename;
+        a.release = u.release;
+        a.version = u.version;
+        a.machine = u.machine;
+    }
+    a.release_info = linux_proc::parse_release_info(a.release);
+    a.cpu_count = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+    a.physical_cpu_count = physical_cores();
+    a.page_size = ctx.page_size;
+    a.clock_ticks = ctx.clk_tck;
+    long pages = ::sysconf(_SC_PHYS_PAGES);
+    a.total_memory = pages > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(ctx.page_size) : 0;
+    a.bits = static_cast<int>(sizeof(void*) * 8);
+    return a;
+}
+
+std::error_code loadavg(Context& ctx, LoadAvg& out) {
+    // getloadavg(3) reads the same file; reading it here honours proc_root.
+    auto r = read_file(ctx, "loadavg", true);
+    if (r.err) return detail::classify_process_error(r.err) == make_error_code(errc::no_such_process)
+                          ? make_error_code(errc::proc_root_unusable)
+                          : make_error_code(errc::os_error);
+    auto v = linux_proc::parse_loadavg(r.data);
+    if (!v) return make_error_code(errc::parse_error);
+    out = *v;
+    return {};
+}
+
+std::error_code boot_time(Context& ctx, TimeSpec& out) {
+    // CLOCK_REALTIME - CLOCK_BOOTTIME is sub-second, unlike /proc/stat btime.
+    out = linux_proc::boot_instant(ctx);
+    return {};
+}
+
+std::error_code uptime(Context& ctx, TimeSpec& out) {
+    (void)ctx;
+    timespec ts{};
+    if (::clock_gettime(CLOCK_BOOTTIME, &ts) != 0) return make_error_code(errc::os_error);
+    out = TimeSpec(ts.tv_sec, ts.tv_nsec);
+    return {};
+}
+
+std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out) {
+    auto r = read_file(ctx, "self/mounts", false);
+    if (r.err) r = read_file(ctx, "mounts", false);
+    if (r.err) return make_error_code(errc::proc_root_unusable);
+    for (auto& line : linux_proc::parse_mounts(r.data)) {
+        MountInfo m;
+        m.remote = linux_proc::is_remote_mount(line, &m.host);
+        if (m.remote && !include_remote) continue;
+        m.device = std::move(line.device);
+        m.mountpoint = std::move(line.mountpoint);
+        m.fstype = std::move(line.fstype);
+        m.options = std::move(line.options);
+        struct statvfs sv{};
+        if (::statvfs(m.mountpoint.c_str(), &sv) == 0) {
+            auto frsize = static_cast<std::uint64_t>(sv.f_frsize ? sv.f_frsize : sv.f_bsize);
+            m.total.set(sv.f_blocks * frsize);
+            m.free.set(sv.f_bfree * frsize);
+            m.available.set(sv.f_bavail * frsize);
+            m.inodes.set(sv.f_files);
+            m.free_inodes.set(sv.f_ffree);
+            m.available_inodes.set(sv.f_favail);
+        } else {
+            // One unqueryable mount (EACCES, stale NFS handle) never fails
+            // the list; its sizes say why.
+            int err = errno;
+            AttrStatus st = (err == EACCES || err == EPERM) ? AttrStatus::insufficient_privs
+                                                            : AttrStatus::not_available;
+            for (auto* a : {&m.total, &m.free, &m.available, &m.inodes, &m.free_inodes, &m.available_inodes})
+                a->fail(st, err);
+        }
+        out.push_back(std::move(m));
+    }
+    return {};
+}
+
+}  // namespace psi::backend
