@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need (Debian and PyPI
+# packages), builds the C++ library with its tests, runs them with CTest,
+# installs the Python package into a fresh virtual environment and runs the
+# Python and CLI suites with pytest. Works on a fresh machine as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+build=${PSI_TEST_BUILD:-$root/build/test}
+
+# --- Debian packages: GoogleTest for the C++ suite, procps as the oracle.
+missing=()
+for pkg in libgtest-dev procps; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "== installing ${missing[*]}"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- Build tools from PyPI when the machine has none.
+py=${PYTHON:-python3}
+command -v cmake >/dev/null || "$py" -m pip install -q cmake
+command -v ninja >/dev/null || "$py" -m pip install -q ninja
+
+# --- C++: configure, build (warnings are errors here), test.
+echo "== C++ build and CTest"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPSI_WERROR=ON -DPSI_BUILD_TESTS=ON >/dev/null
+cmake --build "$build" -j "$(nproc)"
+ctest --test-dir "$build" --output-on-failure -j 1
+
+# --- Python: a fresh venv, `pip install .` exactly as a user would, pytest.
+echo "== Python package and CLI tests"
+venv=$build/venv
+rm -rf "$venv"
+"$py" -m venv "$venv"
+"$venv/bin/python" -m pip install -q --upgrade pip
+"$venv/bin/python" -m pip install -q pytest psutil mypy
+"$venv/bin/python" -m pip install -q "$root"
+export PATH="$venv/bin:$PATH"
+cd "$build"  # import psi from the venv, not from the source tree
+"$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python" "$root/tests/cli"
