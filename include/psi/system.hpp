@@ -25,6 +25,10 @@ struct Options {
     // Where the process filesystem is mounted (Linux, Solaris). Tests point
     // it at fixture trees; containers at a host's proc. Ignored on macOS.
     std::string proc_root = "/proc";
+    // Threads that read a table in parallel (each its own slice of pids).
+    // 1 reads in the calling thread only; 0 means one per online CPU. Small
+    // tables (< 256 processes) are always read by one thread.
+    int threads = 1;
 };
 
 // The process table: snapshots of the thread-group leaders, sorted by pid.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <csignal>
+#include <thread>
 
 #include "core/backend.hpp"
 #include "core/names.hpp"
@@ -141,27 +142,58 @@ void System::refresh(ProcessInfo& proc) {
     throw_if(ec, pid_what(proc.pid));
 }
 
+namespace {
+
+// Reads procs[first, last) (pids already stored in .pid); a process that
+// fails to read (exited, hidden from us) gets pid -1 and is dropped later:
+// no single process may fail the table.
+void read_slice(backend::Context& ctx, Groups need, std::vector<ProcessInfo>& procs, std::size_t first,
+                std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) {
+        ProcessInfo& p = procs[i];
+        if (backend::read_process(ctx, p.pid, need, p, nullptr)) p.pid = -1;
+    }
+}
+
+}  // namespace
+
 ProcessTable System::table(Groups groups, std::error_code& ec) {
     ec.clear();
-    std::vector<ProcessInfo> procs;
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return ProcessTable(); }
     auto& pids = impl_->pid_buffer;
     pids.clear();
     backend::list_pids(*impl_->ctx, pids, ec);
     if (ec) return ProcessTable();
     std::sort(pids.begin(), pids.end());
-    procs.reserve(pids.size());
+    std::vector<ProcessInfo> procs(pids.size());
+    for (std::size_t i = 0; i < pids.size(); ++i) procs[i].pid = pids[i];
     Groups need = backend_groups(groups, {});
-    for (int pid : pids) {
-        procs.emplace_back();
-        // Any per-process error (it exited, it is hidden from us) leaves it
-        // out: no single process may fail the table.
-        if (backend::read_process(*impl_->ctx, pid, need, procs.back(), nullptr)) {
-            procs.pop_back();
-            continue;
+
+    std::size_t workers = impl_->options.threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                                      : static_cast<std::size_t>(impl_->options.threads);
+    workers = std::min<std::size_t>({workers, 64, std::max<std::size_t>(1, procs.size() / 128)});
+    if (workers <= 1) {
+        read_slice(*impl_->ctx, need, procs, 0, procs.size());
+    } else {
+        // Each worker gets its own backend context (fd, buffers); the slices
+        // are contiguous so the result stays in pid order.
+        std::vector<std::thread> threads;
+        std::size_t n = procs.size();
+        for (std::size_t w = 1; w < workers; ++w) {
+            threads.emplace_back([&, w] {
+                std::error_code wec;
+                backend::ContextPtr ctx = backend::open(impl_->options, wec);
+                std::size_t first = n * w / workers, last = n * (w + 1) / workers;
+                if (ctx) read_slice(*ctx, need, procs, first, last);
+                else for (std::size_t i = first; i < last; ++i) procs[i].pid = -1;
+            });
         }
-        if (groups.has(Group::names)) fill_names(impl_->names, procs.back());
+        read_slice(*impl_->ctx, need, procs, 0, n / workers);
+        for (auto& t : threads) t.join();
     }
+    std::erase_if(procs, [](const ProcessInfo& p) { return p.pid < 0; });
+    if (groups.has(Group::names))
+        for (auto& p : procs) fill_names(impl_->names, p);
     return ProcessTable(std::move(procs));
 }
 
