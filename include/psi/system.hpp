@@ -100,7 +100,9 @@ public:
 
     // Reads `groups` (those not yet read) into an existing snapshot, after
     // checking it is still the same process: no_such_process when it is gone
-    // or its pid was reused. Used for lazy loading.
+    // or its pid was reused. Used for lazy loading. When every group asked
+    // for is already read, nothing is read and nothing is checked (use
+    // exists() or refresh() to ask whether it still lives).
     void read_more(ProcessInfo& proc, Groups groups);
     void read_more(ProcessInfo& proc, Groups groups, std::error_code& ec);
 
