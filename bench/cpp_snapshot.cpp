@@ -7,9 +7,8 @@
 // System across passes, as a long-running monitor would. Destroying the
 // table is outside the timed region (a ps-like tool exits instead).
 //
-// --threads N reads the table from N threads, each with its own System
-// (system.hpp: "make one per thread"), splitting the pids among them; the API
-// has no parallel table of its own, so this shows what a caller can get.
+// --threads N sets psi::Options::threads: one table() call reads its pids in
+// N parallel slices, each thread with its own backend context.
 //
 // "mem" reports bytes per process: sizeof(ProcessInfo), the mean of
 // ProcessInfo::memory_footprint(), the part of it held by strings, and the
@@ -20,7 +19,6 @@
 #include <memory>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #if defined(__GLIBC__)
@@ -35,36 +33,11 @@ namespace {
 struct Snapshot {
     psi::Options options;
     psi::Groups groups = psi::groups::ps;
-    int threads = 1;
     std::unique_ptr<psi::System> kept;  // --reuse
 
     psi::ProcessTable take(psi::System& sys) {
         std::error_code ec;
-        if (threads <= 1) return sys.table(groups, ec);
-        std::vector<int> pids = sys.pids(ec);
-        std::vector<std::vector<psi::ProcessInfo>> parts(static_cast<std::size_t>(threads));
-        std::vector<std::thread> pool;
-        for (int t = 0; t < threads; ++t) {
-            pool.emplace_back([this, t, &pids, &parts] {
-                std::error_code tec;
-                psi::System own(options, tec);
-                if (tec) return;
-                auto& out = parts[static_cast<std::size_t>(t)];
-                for (std::size_t i = static_cast<std::size_t>(t); i < pids.size();
-                     i += static_cast<std::size_t>(threads)) {
-                    std::error_code pec;
-                    psi::ProcessInfo p = own.process(pids[i], groups, pec);
-                    if (!pec) out.push_back(std::move(p));
-                }
-            });
-        }
-        for (auto& th : pool) th.join();
-        std::vector<psi::ProcessInfo> all;
-        all.reserve(pids.size());
-        for (auto& part : parts)
-            for (auto& p : part) all.push_back(std::move(p));
-        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.pid < b.pid; });
-        return psi::ProcessTable(std::move(all));
+        return sys.table(groups, ec);
     }
 
     bench::PassResult pass() {
@@ -164,7 +137,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     snap.options.proc_root = common.proc_root;
-    snap.threads = common.threads;
+    snap.options.threads = common.threads;
     try {
         if (reuse) snap.kept = std::make_unique<psi::System>(snap.options);
         auto run = [&snap] { return snap.pass(); };
