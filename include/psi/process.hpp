@@ -20,7 +20,8 @@ enum class Group : std::uint32_t {
                         // nthreads flags start_time utime stime vsz (Linux: stat)
     memory = 1u << 1,   // rss (Linux: statm)
     owner = 1u << 2,    // euid egid (Linux: fstatat of /proc/PID)
-    creds = 1u << 3,    // euid ruid egid rgid (Linux: status)
+    creds = 1u << 3,    // euid ruid egid rgid locked (Linux: status; with
+                        // memory it also gives rss, and owner is not needed)
     args = 1u << 4,     // args (Linux: cmdline)
     env = 1u << 5,      // env (Linux: environ)
     exe = 1u << 6,      // exe (Linux: readlink exe)
@@ -105,6 +106,7 @@ struct ProcessInfo {
     Attr<char> status_letter;                  // as ps's first stat letter
     Attr<int> nice;
     Attr<int> priority;                        // real-time priority, 0 normal
+    Attr<int> policy;                          // scheduling policy (SCHED_* number)
     Attr<int> kernel_priority;                 // Linux stat 18 (ps "pri" base)
     Attr<int> nthreads;
     Attr<std::uint64_t> flags;                 // kernel process flags word
@@ -112,6 +114,7 @@ struct ProcessInfo {
     Attr<std::uint64_t> jiffies;               // Linux: starttime ticks since boot
     Attr<TimeSpec> utime, stime;
     Attr<std::uint64_t> rss, vsz;              // bytes
+    Attr<std::uint64_t> locked;                // bytes locked in memory (mlock)
 
     // Derived values. Each carries the status of what it is derived from.
     Attr<TimeSpec> cputime() const;            // utime + stime

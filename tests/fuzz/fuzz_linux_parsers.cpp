@@ -22,7 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         }
         case 1: (void)lp::parse_statm_resident(text); break;
-        case 2: (void)lp::parse_status_ids(text); break;
+        case 2: (void)lp::parse_status(text); break;
         case 3: {
             auto args = lp::split_cmdline(text);
             std::size_t total = 0;

@@ -109,10 +109,11 @@ std::optional<StatFields> parse_stat(std::string_view text) {
             case 22: st.starttime = as_u64(); break;
             case 23: st.vsize = as_u64(); break;
             case 40: st.rt_priority = as_u64(); break;
+            case 41: st.policy = as_int(); break;
             default: break;
         }
         st.fields = n;
-        if (n == 40) break;  // nothing later is used
+        if (n == 41) break;  // nothing later is used
     }
     return st;
 }
@@ -124,26 +125,37 @@ std::optional<std::uint64_t> parse_statm_resident(std::string_view text) {
     return res ? to_unsigned<std::uint64_t>(*res) : std::nullopt;
 }
 
-StatusIds parse_status_ids(std::string_view text) {
-    StatusIds ids;
-    auto ids_after = [&](std::string_view key, std::uint32_t& real, std::uint32_t& eff) {
-        std::size_t at = text.find(key);
-        // The key must start a line ("Uid:" never occurs inside another line).
-        while (at != std::string_view::npos && at != 0 && text[at - 1] != '\n') at = text.find(key, at + 1);
-        if (at == std::string_view::npos) return false;
-        std::size_t eol = text.find('\n', at);
-        Fields f{text.substr(at + key.size(), eol == std::string_view::npos ? std::string_view::npos : eol - at - key.size())};
-        auto r = f.next(), e = f.next();
-        if (!r || !e) return false;
-        auto rv = to_unsigned<std::uint32_t>(*r), ev = to_unsigned<std::uint32_t>(*e);
-        if (!rv || !ev) return false;
-        real = *rv;
-        eff = *ev;
-        return true;
-    };
-    ids.have_uid = ids_after("Uid:", ids.ruid, ids.euid);
-    ids.have_gid = ids_after("Gid:", ids.rgid, ids.egid);
-    return ids;
+StatusFields parse_status(std::string_view text) {
+    StatusFields out;
+    // One pass over the lines; each key we want starts a line.
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        pos = eol == std::string_view::npos ? text.size() : eol + 1;
+        auto two_ids = [&](std::size_t skip, std::uint32_t& real, std::uint32_t& eff) {
+            Fields f{line.substr(skip)};
+            auto r = f.next(), e = f.next();
+            auto rv = r ? to_unsigned<std::uint32_t>(*r) : std::nullopt;
+            auto ev = e ? to_unsigned<std::uint32_t>(*e) : std::nullopt;
+            if (!rv || !ev) return false;
+            real = *rv;
+            eff = *ev;
+            return true;
+        };
+        auto kb = [&](std::size_t skip, std::uint64_t& v) {
+            Fields f{line.substr(skip)};
+            auto n = f.next();
+            auto nv = n ? to_unsigned<std::uint64_t>(*n) : std::nullopt;
+            if (nv) v = *nv;
+            return nv.has_value();
+        };
+        if (line.starts_with("Uid:")) out.have_uid = two_ids(4, out.ruid, out.euid);
+        else if (line.starts_with("Gid:")) out.have_gid = two_ids(4, out.rgid, out.egid);
+        else if (line.starts_with("VmLck:")) out.have_locked = kb(6, out.locked_kb);
+        else if (line.starts_with("VmRSS:")) out.have_rss = kb(6, out.rss_kb);
+    }
+    return out;
 }
 
 std::vector<std::string> split_cmdline(std::string_view buf) {

@@ -35,6 +35,7 @@ struct StatFields {
     std::uint64_t starttime = 0;  // 22, clock ticks after boot
     std::uint64_t vsize = 0;      // 23, bytes
     std::uint64_t rt_priority = 0;// 40
+    int policy = 0;               // 41
 };
 
 // Parses a stat line. The name runs from the first '(' to the LAST ')' since
@@ -45,12 +46,14 @@ std::optional<StatFields> parse_stat(std::string_view text);
 // /proc/PID/statm: the second number, resident pages.
 std::optional<std::uint64_t> parse_statm_resident(std::string_view text);
 
-// /proc/PID/status Uid:/Gid: lines: real, effective, saved, filesystem.
-struct StatusIds {
-    bool have_uid = false, have_gid = false;
+// /proc/PID/status: the Uid:/Gid: lines (real, effective, saved, fs) and
+// the VmRSS:/VmLck: sizes in kB (absent for kernel threads).
+struct StatusFields {
+    bool have_uid = false, have_gid = false, have_rss = false, have_locked = false;
     std::uint32_t ruid = 0, euid = 0, rgid = 0, egid = 0;
+    std::uint64_t rss_kb = 0, locked_kb = 0;
 };
-StatusIds parse_status_ids(std::string_view text);
+StatusFields parse_status(std::string_view text);
 
 // /proc/PID/cmdline: NUL-separated argv with a trailing NUL. A process that
 // rewrote its argv area (setproctitle) may leave no trailing NUL: then the

@@ -75,6 +75,7 @@ void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out)
     else out.start_time.fail(AttrStatus::not_available);
     put(out.vsz, 23, st.vsize);
     put(out.priority, 40, static_cast<int>(st.rt_priority));
+    put(out.policy, 41, st.policy);
 }
 
 // readlink relative to the proc root into `attr`.
@@ -124,14 +125,38 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     if (groups.has(Group::stat)) fill_stat(ctx, *st, out);
 
     bool maybe_gone = false;
-    if (groups.has(Group::memory)) {
+    // status, when asked for, also carries what statm and the directory
+    // owner would give (VmRSS is the same counter sum as statm's resident),
+    // so it replaces those two reads instead of adding to them.
+    bool have_rss = false, have_ids = false;
+    if (groups.has(Group::creds)) {
+        format_path(path, pid, "status");
+        auto s = read_file(ctx, path, false);
+        auto f = s.err ? linux_proc::StatusFields{} : linux_proc::parse_status(s.data);
+        if (f.have_uid) { out.ruid.set(f.ruid); out.euid.set(f.euid); }
+        else { maybe_gone |= record_failure(out.ruid, s.err, kind); out.euid.fail(out.ruid.status(), s.err); }
+        if (f.have_gid) { out.rgid.set(f.rgid); out.egid.set(f.egid); }
+        else { record_failure(out.rgid, s.err, kind); out.egid.fail(out.rgid.status(), s.err); }
+        have_ids = f.have_uid && f.have_gid;
+        if (!s.err) {
+            // Kernel threads have no Vm* lines: nothing is resident or locked.
+            out.locked.set(f.locked_kb * 1024);
+            if (f.have_rss || kind.kernel_thread) {
+                out.rss.set(f.rss_kb * 1024);
+                have_rss = true;
+            }
+        } else {
+            out.locked.fail(out.ruid.status(), s.err);
+        }
+    }
+    if (groups.has(Group::memory) && !have_rss) {
         format_path(path, pid, "statm");
         auto m = read_file(ctx, path, true);
         auto pages = m.err ? std::nullopt : linux_proc::parse_statm_resident(m.data);
         if (pages) out.rss.set(*pages * static_cast<std::uint64_t>(ctx.page_size));
         else maybe_gone |= record_failure(out.rss, m.err, kind);
     }
-    if (groups.has(Group::owner)) {
+    if (groups.has(Group::owner) && !have_ids) {
         format_path(path, pid, nullptr);
         struct stat sb{};
         if (::fstatat(ctx.proc_fd, path, &sb, 0) == 0) {
@@ -141,15 +166,6 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
             maybe_gone |= record_failure(out.euid, errno, kind);
             out.egid.fail(out.euid.status(), out.euid.os_error());
         }
-    }
-    if (groups.has(Group::creds)) {
-        format_path(path, pid, "status");
-        auto s = read_file(ctx, path, false);
-        auto ids = s.err ? linux_proc::StatusIds{} : linux_proc::parse_status_ids(s.data);
-        if (ids.have_uid) { out.ruid.set(ids.ruid); out.euid.set(ids.euid); }
-        else { maybe_gone |= record_failure(out.ruid, s.err, kind); out.euid.fail(out.ruid.status(), s.err); }
-        if (ids.have_gid) { out.rgid.set(ids.rgid); out.egid.set(ids.egid); }
-        else { record_failure(out.rgid, s.err, kind); out.egid.fail(out.rgid.status(), s.err); }
     }
     if (groups.has(Group::args)) {
         format_path(path, pid, "cmdline");

@@ -1,0 +1,57 @@
+// The merged field table and the helpers the field files share.
+#include "fields.hpp"
+
+#include <algorithm>
+
+#include "escape.hpp"
+
+namespace psi_ps {
+
+void Value::set_copy(std::string_view v) {
+    std::size_t n = std::min(v.size(), sizeof buf_);
+    std::copy_n(v.data(), n, buf_);
+    len_ = static_cast<std::uint8_t>(n);
+    own_ = true;
+    type_ = Type::text;
+}
+
+int text_dash(std::string& out) {
+    out.push_back('-');
+    return 1;
+}
+
+int text_escaped(std::string& out, std::string_view s, int max_cells) { return append_escaped(out, s, max_cells); }
+
+std::span<const FieldDef> all_fields() {
+    static const std::vector<FieldDef> table = [] {
+        std::vector<FieldDef> v;
+        for (auto part : {id_fields(), state_fields(), usage_fields(), cmd_fields()}) v.insert(v.end(), part.begin(), part.end());
+        std::sort(v.begin(), v.end(), [](const FieldDef& a, const FieldDef& b) { return a.name < b.name; });
+        return v;
+    }();
+    return table;
+}
+
+const FieldDef* find_field(std::string_view name) {
+    auto fields = all_fields();
+    auto it = std::lower_bound(fields.begin(), fields.end(), name,
+                               [](const FieldDef& f, std::string_view n) { return f.name < n; });
+    return (it != fields.end() && it->name == name) ? &*it : nullptr;
+}
+
+std::string groups_text(psi::Groups g) {
+    static const std::pair<psi::Group, const char*> names[] = {
+        {psi::Group::stat, "stat"}, {psi::Group::memory, "memory"}, {psi::Group::owner, "owner"},
+        {psi::Group::creds, "creds"}, {psi::Group::args, "args"}, {psi::Group::env, "env"},
+        {psi::Group::exe, "exe"}, {psi::Group::cwd, "cwd"}, {psi::Group::names, "names"},
+    };
+    std::string out;
+    for (const auto& [grp, name] : names) {
+        if (!g.has(grp)) continue;
+        if (!out.empty()) out.push_back('|');
+        out += name;
+    }
+    return out.empty() ? "-" : out;
+}
+
+}  // namespace psi_ps

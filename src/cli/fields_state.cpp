@@ -1,0 +1,185 @@
+// Scheduling and state: stat, nice and priorities, threads, tty, flags.
+#include <optional>
+
+#include "escape.hpp"
+#include "fields.hpp"
+
+namespace psi_ps {
+
+using psi::Group;
+using psi::ProcessInfo;
+
+namespace {
+
+// SCHED_* numbers from include/uapi/linux/sched.h.
+constexpr int kSchedOther = 0, kSchedBatch = 3, kSchedIdle = 5;
+
+// stat's priority field is prio - MAX_RT_PRIO (kernel fs/proc/array.c):
+// -100..-2 for SCHED_FIFO/RR, -101 for SCHED_DEADLINE, 0..39 otherwise.
+// So "negative" is exactly the set of policies ps shows no nice value for.
+bool realtime(const ProcessInfo& p) {
+    if (const int* pol = p.policy.get()) return *pol != kSchedOther && *pol != kSchedBatch && *pol != kSchedIdle;
+    const int* kp = p.kernel_priority.get();
+    return kp && *kp < 0;
+}
+
+int t_nlwp(const Env&, const ProcessInfo& p, std::string& o, int) { return text_attr_int(o, p.nthreads); }
+void v_nlwp(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.nthreads); }
+
+// ps pr_nice: '-' for policies other than SCHED_OTHER and SCHED_BATCH.
+int t_nice(const Env&, const ProcessInfo& p, std::string& o, int) {
+    if (realtime(p)) return text_dash(o);
+    return text_attr_int(o, p.nice);
+}
+void v_nice(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.nice); }
+
+// ps pr_rtprio: '-' for SCHED_OTHER only (SCHED_BATCH/IDLE show 0).
+bool shows_rtprio(const ProcessInfo& p) {
+    if (const int* pol = p.policy.get()) return *pol != kSchedOther;
+    return realtime(p);
+}
+int t_rtprio(const Env&, const ProcessInfo& p, std::string& o, int) {
+    if (!shows_rtprio(p)) return text_dash(o);
+    return text_attr_int(o, p.priority);
+}
+void v_rtprio(const Env&, const ProcessInfo& p, Value& v) {
+    if (shows_rtprio(p)) value_attr(v, p.priority);
+    else v.clear();
+}
+
+template <int Base, int Sign>
+int t_prio(const Env&, const ProcessInfo& p, std::string& o, int) {
+    if (const int* kp = p.kernel_priority.get()) return append_int(o, Base + Sign * *kp);
+    return text_dash(o);
+}
+template <int Base, int Sign>
+void v_prio(const Env&, const ProcessInfo& p, Value& v) {
+    if (const int* kp = p.kernel_priority.get()) v.set_int(Base + Sign * *kp);
+    else v.clear();
+}
+
+// ps pr_stat: state letter, then '<' (nice < 0), 'N' (nice > 0), 'L' (pages
+// locked, status VmLck), 's' (session leader), 'l' (multi-threaded), '+'
+// (in the foreground process group of its terminal: pgrp == stat tpgid).
+bool foreground(const ProcessInfo& p) {
+    const int* pgrp = p.pgrp.get();
+    const int* tpgid = p.tpgid.get();
+    return pgrp && tpgid && *pgrp == *tpgid;
+}
+int stat_chars(const ProcessInfo& p, char* buf) {
+    const char* letter = p.status_letter.get();
+    if (!letter) return 0;
+    int n = 0;
+    buf[n++] = *letter;
+    if (const int* ni = p.nice.get()) {
+        if (*ni < 0) buf[n++] = '<';
+        if (*ni > 0) buf[n++] = 'N';
+    }
+    if (const std::uint64_t* lk = p.locked.get(); lk && *lk > 0) buf[n++] = 'L';
+    if (const int* sid = p.sid.get(); sid && *sid == p.pid) buf[n++] = 's';
+    if (const int* nt = p.nthreads.get(); nt && *nt > 1) buf[n++] = 'l';
+    if (foreground(p)) buf[n++] = '+';
+    return n;
+}
+int t_stat(const Env&, const ProcessInfo& p, std::string& o, int) {
+    char buf[8];
+    int n = stat_chars(p, buf);
+    if (n == 0) return text_dash(o);
+    o.append(buf, static_cast<std::size_t>(n));
+    return n;
+}
+void v_stat(const Env&, const ProcessInfo& p, Value& v) {
+    char buf[8];
+    int n = stat_chars(p, buf);
+    if (n == 0) v.clear();
+    else v.set_copy(std::string_view(buf, static_cast<std::size_t>(n)));
+}
+
+int t_state(const Env&, const ProcessInfo& p, std::string& o, int) {
+    const char* letter = p.status_letter.get();
+    if (!letter) return text_dash(o);
+    o.push_back(*letter);
+    return 1;
+}
+void v_state(const Env&, const ProcessInfo& p, Value& v) {
+    const char* letter = p.status_letter.get();
+    if (letter) v.set_copy(std::string_view(letter, 1));
+    else v.clear();
+}
+
+// ps prints the device path without "/dev/", and '?' for no terminal.
+std::string_view tty_name(const ProcessInfo& p) {
+    const std::string* t = p.terminal.get();
+    if (!t || t->empty()) return {};
+    std::string_view s = *t;
+    if (s.substr(0, 5) == "/dev/") s.remove_prefix(5);
+    return s;
+}
+int t_tty(const Env&, const ProcessInfo& p, std::string& o, int) {
+    std::string_view s = tty_name(p);
+    if (s.empty()) {
+        o.push_back('?');
+        return 1;
+    }
+    return text_escaped(o, s, kCellRoom);
+}
+void v_tty(const Env&, const ProcessInfo& p, Value& v) {
+    std::string_view s = tty_name(p);
+    if (s.empty()) v.clear();
+    else v.set_view(s);
+}
+
+// ps pr_flag: Unix98 wants octal; ps shows bits 6-8 of the kernel flags
+// (PF_FORKNOEXEC = 0x40 shows as 1, PF_SUPERPRIV = 0x100 as 4).
+int t_flags(const Env&, const ProcessInfo& p, std::string& o, int) {
+    const std::uint64_t* f = p.flags.get();
+    if (!f) return text_dash(o);
+    o.push_back(static_cast<char>('0' + ((*f >> 6) & 7)));
+    return 1;
+}
+void v_flags(const Env&, const ProcessInfo& p, Value& v) {
+    if (const std::uint64_t* f = p.flags.get()) v.set_int(static_cast<std::int64_t>((*f >> 6) & 7));
+    else v.clear();
+}
+
+// Placeholders ps itself prints as '-' (ADDR) or that psi cannot read (WCHAN).
+int t_dash(const Env&, const ProcessInfo&, std::string& o, int) { return text_dash(o); }
+void v_null(const Env&, const ProcessInfo&, Value& v) { v.clear(); }
+
+constexpr psi::Groups kStat = Group::stat;
+// 'L' needs VmLck from status, as ps reads it; status also supplies rss and
+// the ids, so the listing swaps statm + fstatat for it rather than adding.
+constexpr psi::Groups kStatLocked = Group::stat | Group::creds;
+constexpr psi::Groups kNone = psi::groups::none;
+constexpr Align L = Align::left;
+constexpr Align R = Align::right;
+
+const FieldDef kFields[] = {
+    {"addr", "ADDR", 4, R, false, kNone, t_dash, v_null, "always '-' (as in ps)"},
+    {"addr_1", "ADDR", 1, L, false, kNone, t_dash, v_null, "always '-' (as in ps -l)"},
+    {"f", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
+    {"flag", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
+    {"flags", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
+    {"intpri", "PRI", 3, R, false, kStat, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
+    {"ni", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' for real-time)"},
+    {"nice", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' for real-time)"},
+    {"nlwp", "NLWP", 4, R, false, kStat, t_nlwp, v_nlwp, "number of threads"},
+    {"opri", "PRI", 3, R, false, kStat, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
+    {"pri", "PRI", 3, R, false, kStat, t_prio<39, -1>, v_prio<39, -1>, "priority, 39 - kernel priority"},
+    {"priority", "PRI", 3, R, false, kStat, t_prio<0, 1>, v_prio<0, 1>, "kernel priority (stat field 18)"},
+    {"rtprio", "RTPRIO", 6, R, false, kStat, t_rtprio, v_rtprio, "real-time priority ('-' if not real-time)"},
+    {"s", "S", 1, L, false, kStat, t_state, v_state, "state letter"},
+    {"stat", "STAT", 4, L, false, kStatLocked, t_stat, v_stat, "state letter and ps's flag letters"},
+    {"state", "S", 1, L, false, kStat, t_state, v_state, "state letter"},
+    {"thcount", "THCNT", 5, R, false, kStat, t_nlwp, v_nlwp, "number of threads"},
+    {"tname", "TTY", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
+    {"tt", "TT", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
+    {"tty", "TT", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
+    {"wchan", "WCHAN", 6, L, false, kNone, t_dash, v_null, "not available in psi: always '-'"},
+};
+
+}  // namespace
+
+std::span<const FieldDef> state_fields() { return kFields; }
+
+}  // namespace psi_ps

@@ -1,0 +1,38 @@
+// layout.hpp - placing cells on a line the way procps ps does.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fields.hpp"
+
+namespace psi_ps {
+
+// ps's line buffer (OUTBUF_SIZE in ps/common.h): the "unlimited" width.
+inline constexpr int kUnlimitedCols = 2 * 64 * 1024;
+
+struct Column {
+    const FieldDef* def = nullptr;
+    std::string header;
+    int width = 0;
+    bool header_set = false;  // given as field=Header
+};
+
+// ps check_header_width(): the line may be several screens wide, the
+// smallest multiple of the screen width that holds all the columns.
+int active_columns(const std::vector<Column>& cols, int screen_cols);
+
+// ps's screen width: the terminal's (80 if unknown), unlimited when stdout
+// is not a terminal, COLUMNS when set, then -w (at least 132) / -ww
+// (unlimited) / --cols N.
+int screen_columns(int wide_count, int cols_option);
+
+// Appends one line: the header when `p` is null. Each cell goes where ps
+// puts it (ps/output.c show_one_proc): right-aligned cells end at their
+// column's edge, left-aligned ones start after one space, a cell wider than
+// its column pushes the following ones right until a later short cell
+// absorbs the excess, and the last cell runs to the end of the line.
+void render_row(const std::vector<Column>& cols, int active_cols, const Env& env, const psi::ProcessInfo* p,
+                std::string& out);
+
+}  // namespace psi_ps

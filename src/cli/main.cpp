@@ -1,0 +1,183 @@
+// psi-ps: a ps-like listing on the psi C++ API, matching procps ps where the
+// two overlap. See docs/psi-ps.md.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <string>
+#include <unistd.h>
+
+#include <psi/psi.hpp>
+
+#include "data_out.hpp"
+#include "layout.hpp"
+#include "options.hpp"
+#include "outbuf.hpp"
+#include "select.hpp"
+
+namespace psi_ps {
+
+void print_help(OutBuf& out);   // help.cpp
+void print_fields(OutBuf& out, bool detailed);
+
+namespace {
+
+int fail(const std::string& msg, int code) {
+    std::string line = "psi-ps: " + msg + "\n";
+    ssize_t n = ::write(STDERR_FILENO, line.data(), line.size());
+    (void)n;
+    return code;
+}
+
+// ps's PID column is as wide as the text of pid_max (procps_pid_length()).
+int pid_length(const std::string& proc_root) {
+    std::string path = proc_root + "/sys/kernel/pid_max";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 5;
+    char buf[24];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    ::close(fd);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) --n;
+    return n > 0 ? static_cast<int>(n) : 5;
+}
+
+std::vector<Column> make_columns(const std::vector<FormatItem>& items, int pid_len) {
+    std::vector<Column> cols;
+    for (const FormatItem& it : items) {
+        Column c;
+        c.def = it.def;
+        c.header = it.header;
+        c.header_set = it.header_set;
+        // ps/sortformat.c do_one_spec: PID-like columns fit pid_max and their
+        // header; a header override may widen a column; ":N" sets the width.
+        int w = it.def->pid_width ? std::max<int>(pid_len, static_cast<int>(it.def->header.size())) : it.def->width;
+        if (it.header_set) w = std::max<int>(w, static_cast<int>(it.header.size()));
+        if (it.width > 0) w = it.width;
+        c.width = w;
+        cols.push_back(std::move(c));
+    }
+    return cols;
+}
+
+bool uses(const std::vector<Column>& cols, std::string_view name) {
+    return std::any_of(cols.begin(), cols.end(), [&](const Column& c) { return c.def->name == name; });
+}
+
+int run(const Request& req) {
+    OutBuf out(STDOUT_FILENO);
+    if (req.help) { print_help(out); return 0; }
+    if (req.version) { out.append("psi-ps (psi) " PSI_VERSION_STRING "\n"); return 0; }
+    if (req.list_fields || req.list_fields_long) { print_fields(out, req.list_fields_long); return 0; }
+
+    psi::Options opts;
+    if (const char* root = std::getenv("PSI_PROCFS"); root && *root) opts.proc_root = root;
+    std::error_code ec;
+    psi::System sys(opts, ec);
+    if (ec) return fail("cannot read processes from '" + opts.proc_root + "': " + ec.message(), 1);
+
+    const std::vector<Column> cols = make_columns(effective_format(req), pid_length(opts.proc_root));
+
+    Env env;
+    env.now = psi::now();
+    env.now_sec = env.now.tv_sec;
+    env.boot = sys.boot_time(ec);
+    env.boot_sec = ec ? 0 : env.boot.tv_sec;
+    // arch() also counts CPUs and cores (a dozen sysfs reads); only the
+    // clock fields, sz and %mem need what it knows.
+    static constexpr std::string_view kArchFields[] = {"start", "lstart", "stime", "start_time", "bsdstart",
+                                                       "sz", "%mem", "pmem"};
+    if (std::any_of(std::begin(kArchFields), std::end(kArchFields), [&](std::string_view f) { return uses(cols, f); })) {
+        const psi::ArchInfo arch = sys.arch();
+        env.hz = arch.clock_ticks > 0 ? arch.clock_ticks : 100;
+        env.page_kb = arch.page_size >= 1024 ? arch.page_size / 1024 : 4;
+        env.mem_total_kb = arch.total_memory / 1024;
+    }
+    env.forest_type = req.forest;
+
+    // Our own terminal: the default selection needs it.
+    if (!req.has_selection()) {
+        psi::ProcessInfo self = sys.process(::getpid(), psi::Group::stat, ec);
+        if (!ec) env.own_tty = self.tty_dev.value_or(0);
+    }
+    const Selector sel(req, static_cast<std::uint32_t>(::geteuid()), env.own_tty);
+
+    // Exactly the groups the columns, the sort keys and the selection read.
+    psi::Groups groups = sel.needs();
+    for (const Column& c : cols) groups |= c.def->needs;
+    for (const SortKey& k : req.sort) groups |= k.def->needs;
+    if (req.forest) groups |= psi::Group::stat;  // ppid and start time
+
+    std::vector<psi::ProcessInfo> procs;
+    if (sel.pids_only()) {
+        // Read just the listed processes. Only thread-group leaders count (a
+        // thread id is not a process for ps), hence the check against pids().
+        std::vector<int> pids = req.pids;
+        std::sort(pids.begin(), pids.end());
+        pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
+        const std::vector<int> leaders = sys.pids(ec);
+        if (ec) return fail("cannot list processes: " + ec.message(), 1);
+        for (int pid : pids) {
+            if (!std::binary_search(leaders.begin(), leaders.end(), pid)) continue;
+            psi::ProcessInfo p = sys.process(pid, groups, ec);
+            if (!ec) procs.push_back(std::move(p));
+        }
+    } else {
+        psi::ProcessTable table = sys.table(groups, ec);
+        if (ec) return fail("cannot list processes: " + ec.message(), 1);
+        procs = std::move(table).release();
+    }
+
+    std::vector<const psi::ProcessInfo*> rows;
+    rows.reserve(procs.size());
+    for (const psi::ProcessInfo& p : procs)
+        if (sel.wants(p)) rows.push_back(&p);
+
+    std::vector<TreeRow> tree;
+    if (req.forest) {
+        tree = forest_rows(rows, req.sort, req.forest, env);
+        // A process whose ancestry loops (pid reuse during the read) belongs
+        // to no tree and, as in ps, is not shown.
+        rows.resize(tree.size());
+        for (std::size_t i = 0; i < tree.size(); ++i) rows[i] = tree[i].proc;
+    } else {
+        sort_rows(rows, req.sort, env);
+    }
+
+    if (req.output == OutputKind::json) {
+        write_json(cols, rows, env, out);
+    } else if (req.output == OutputKind::csv) {
+        write_csv(cols, rows, env, !req.no_headers, out);
+    } else {
+        const int active = active_columns(cols, screen_columns(req.wide, req.cols));
+        // ps prints no header line when every header is empty (-o pid=,comm=).
+        bool any_header = std::any_of(cols.begin(), cols.end(), [](const Column& c) { return !c.header.empty(); });
+        if (!req.no_headers && any_header) render_row(cols, active, env, nullptr, out.str());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            env.forest = req.forest ? std::string_view(tree[i].prefix) : std::string_view();
+            render_row(cols, active, env, rows[i], out.str());
+            out.maybe_flush();
+        }
+    }
+    out.flush();
+    if (rows.empty()) return fail("no process matched the selection", 1);
+    return 0;
+}
+
+}  // namespace
+}  // namespace psi_ps
+
+int main(int argc, char** argv) {
+    psi_ps::Request req;
+    try {
+        req = psi_ps::parse_args(argc, argv);
+    } catch (const psi_ps::UsageError& e) {
+        std::string msg = e.what();
+        if (msg.find("psi-ps") == std::string::npos) msg += " (try 'psi-ps --help')";
+        return psi_ps::fail(msg, 2);
+    }
+    try {
+        return psi_ps::run(req);
+    } catch (const std::exception& e) {
+        return psi_ps::fail(e.what(), 1);
+    }
+}

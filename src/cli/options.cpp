@@ -1,0 +1,241 @@
+#include "options.hpp"
+
+#include "layout.hpp"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <pwd.h>
+#include <string_view>
+#include <unistd.h>
+
+namespace psi_ps {
+
+namespace {
+
+using std::string_view;
+
+std::string quoted(string_view s) {
+    // Built by appends: GCC 12 at -O3 misreports "'" + std::string as an
+    // overlapping memcpy (-Wrestrict), which would fail -Werror builds.
+    std::string out;
+    out.reserve(s.size() + 2);
+    out.push_back('\'');
+    out.append(s);
+    out.push_back('\'');
+    return out;
+}
+
+bool is_sep(char c) { return c == ' ' || c == ',' || c == '\t' || c == '\n'; }
+
+// procps list syntax: items separated by one of " ,\t\n"; no empty item,
+// but one trailing separator is tolerated.
+std::vector<string_view> split_list(string_view arg, const char* what) {
+    std::vector<string_view> items;
+    if (arg.empty()) throw UsageError(std::string("empty ") + what + " list");
+    std::size_t i = 0;
+    while (i < arg.size()) {
+        std::size_t j = i;
+        while (j < arg.size() && !is_sep(arg[j])) ++j;
+        if (j == i) throw UsageError(std::string("improper ") + what + " list " + quoted(arg));
+        items.push_back(arg.substr(i, j - i));
+        i = j + 1;
+    }
+    return items;
+}
+
+bool all_digits(string_view s) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (c < '0' || c > '9') return false;
+    return true;
+}
+
+unsigned long long parse_number(string_view s, unsigned long long max, const std::string& bad) {
+    if (!all_digits(s) || s.size() > 19) throw UsageError(bad);
+    unsigned long long v = std::strtoull(std::string(s).c_str(), nullptr, 10);
+    if (v > max) throw UsageError(bad);
+    return v;
+}
+
+void add_pids(std::vector<int>& out, string_view arg, const char* what) {
+    for (string_view item : split_list(arg, what)) {
+        if (!all_digits(item)) throw UsageError(std::string("invalid ") + what + " " + quoted(item));
+        unsigned long long v = parse_number(item, INT_MAX, std::string(what) + " out of range: " + std::string(item));
+        if (v == 0) throw UsageError(std::string(what) + " out of range: " + std::string(item));
+        out.push_back(static_cast<int>(v));
+    }
+}
+
+// A user list names users or gives numeric ids (ps -u / -U).
+void add_users(std::vector<std::uint32_t>& out, string_view arg) {
+    for (string_view item : split_list(arg, "user")) {
+        if (all_digits(item)) {
+            out.push_back(static_cast<std::uint32_t>(
+                parse_number(item, 0xFFFFFFFEull, "user id out of range: " + std::string(item))));
+            continue;
+        }
+        std::string name(item);
+        passwd pw{};
+        passwd* found = nullptr;
+        std::vector<char> buf(16384);
+        int rc;
+        while ((rc = getpwnam_r(name.c_str(), &pw, buf.data(), buf.size(), &found)) == ERANGE && buf.size() < (1u << 20))
+            buf.resize(buf.size() * 2);
+        if (rc != 0 || !found) throw UsageError("unknown user " + quoted(item));
+        out.push_back(pw.pw_uid);
+    }
+}
+
+// One -o item: name[:width][=header] (ps/sortformat.c format_parse).
+FormatItem parse_format_item(string_view item) {
+    FormatItem fi;
+    string_view spec = item;
+    if (auto eq = item.find('='); eq != string_view::npos) {
+        fi.header = std::string(item.substr(eq + 1));
+        fi.header_set = true;
+        spec = item.substr(0, eq);
+    }
+    if (auto colon = spec.find(':'); colon != string_view::npos) {
+        string_view w = spec.substr(colon + 1);
+        if (!all_digits(w) || w[0] == '0')
+            throw UsageError("column width must be a positive decimal number: " + quoted(item));
+        fi.width = static_cast<int>(parse_number(w, 4096, "column width too large: " + quoted(item)));
+        spec = spec.substr(0, colon);
+    }
+    fi.def = find_field(spec);
+    if (!fi.def) throw UsageError("unknown field " + quoted(spec) + " ('psi-ps L' lists the fields)");
+    if (!fi.header_set) fi.header = std::string(fi.def->header);
+    return fi;
+}
+
+void add_format(std::vector<FormatItem>& out, string_view arg) {
+    for (string_view item : split_list(arg, "format")) out.push_back(parse_format_item(item));
+}
+
+void add_sort(std::vector<SortKey>& out, string_view arg) {
+    for (string_view item : split_list(arg, "sort")) {
+        SortKey k;
+        if (!item.empty() && (item[0] == '+' || item[0] == '-')) {
+            k.descending = item[0] == '-';
+            item.remove_prefix(1);
+        }
+        k.def = find_field(item);
+        if (!k.def) throw UsageError("unknown sort key " + quoted(item) + " ('psi-ps L' lists the fields)");
+        out.push_back(k);
+    }
+}
+
+int parse_cols(string_view v) {
+    auto n = parse_number(v, kUnlimitedCols - 1, "invalid width " + quoted(v));
+    if (n == 0) throw UsageError("invalid width " + quoted(v));
+    return static_cast<int>(n);
+}
+
+// Options that take a value get it from the rest of the word or the next one.
+struct ArgCursor {
+    int argc;
+    char** argv;
+    int i = 1;
+    string_view take(const std::string& opt) {
+        if (i + 1 >= argc) throw UsageError("option " + quoted(opt) + " needs a value");
+        return argv[++i];
+    }
+};
+
+void long_option(Request& r, string_view arg, ArgCursor& cur) {
+    string_view name = arg.substr(2);
+    string_view value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != string_view::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_value = true;
+    }
+    auto flag = [&] {
+        if (has_value) throw UsageError("option " + quoted(std::string("--") + std::string(name)) + " takes no value");
+    };
+    auto val = [&]() -> string_view { return has_value ? value : cur.take(std::string(arg)); };
+
+    if (name == "pid") add_pids(r.pids, val(), "process id");
+    else if (name == "ppid") add_pids(r.ppids, val(), "parent process id");
+    else if (name == "user") add_users(r.euids, val());
+    else if (name == "User") add_users(r.ruids, val());
+    else if (name == "sort") add_sort(r.sort, val());
+    else if (name == "format") add_format(r.format, val());
+    else if (name == "cols" || name == "columns" || name == "width") r.cols = parse_cols(val());
+    else if (name == "forest") { flag(); r.forest = 'b'; }
+    else if (name == "no-headers" || name == "no-heading") { flag(); r.no_headers = true; }
+    else if (name == "json") { flag(); r.output = OutputKind::json; }
+    else if (name == "csv") { flag(); r.output = OutputKind::csv; }
+    else if (name == "help") { flag(); r.help = true; }
+    else if (name == "version") { flag(); r.version = true; }
+    else if (name == "list-fields") { flag(); r.list_fields_long = true; }
+    else throw UsageError("unknown option " + quoted(std::string("--") + std::string(name)));
+}
+
+void unix_options(Request& r, string_view arg, ArgCursor& cur) {
+    for (std::size_t k = 1; k < arg.size(); ++k) {
+        char c = arg[k];
+        switch (c) {
+        case 'e': case 'A': r.all = true; continue;
+        case 'f': r.full = true; continue;
+        case 'l': r.long_format = true; continue;
+        case 'w': ++r.wide; continue;
+        case 'H': r.forest = 'u'; continue;
+        case 'p': case 'u': case 'U': case 'C': case 'o': break;
+        default: throw UsageError("unknown option " + quoted(std::string("-") + c));
+        }
+        string_view value = arg.substr(k + 1);
+        if (value.empty()) value = cur.take(std::string("-") + c);
+        if (c == 'p') add_pids(r.pids, value, "process id");
+        else if (c == 'u') add_users(r.euids, value);
+        else if (c == 'U') add_users(r.ruids, value);
+        else if (c == 'C') for (string_view n : split_list(value, "command")) r.names.emplace_back(n);
+        else add_format(r.format, value);
+        return;  // the value used up the rest of the word
+    }
+}
+
+// procps's BSD-style words (no dash). Only L (list fields) and w (wide)
+// are supported; a, u, x and friends are refused rather than half-done.
+void bsd_options(Request& r, string_view arg) {
+    for (char c : arg) {
+        if (c == 'L') r.list_fields = true;
+        else if (c == 'w') ++r.wide;
+        else throw UsageError("unsupported option " + quoted(arg) + "; psi-ps takes procps's UNIX and GNU options, e.g. -ef (try 'psi-ps --help')");
+    }
+}
+
+}  // namespace
+
+Request parse_args(int argc, char** argv) {
+    Request r;
+    ArgCursor cur{argc, argv};
+    for (; cur.i < argc; ++cur.i) {
+        string_view arg = argv[cur.i];
+        if (arg.size() > 2 && arg.substr(0, 2) == "--") long_option(r, arg, cur);
+        else if (arg.size() > 1 && arg[0] == '-' && arg != "--") unix_options(r, arg, cur);
+        else if (!arg.empty() && arg[0] != '-') bsd_options(r, arg);
+        else throw UsageError("unknown option " + quoted(arg));
+    }
+    if (r.forest && !r.sort.empty())
+        for (const SortKey& k : r.sort)
+            if (k.def->name == "ppid") throw UsageError("sorting by ppid conflicts with the tree view");
+    return r;
+}
+
+std::vector<FormatItem> effective_format(const Request& r) {
+    if (!r.format.empty()) return r.format;
+    // procps's built-in formats (ps/output.c macro_array: Std_f, Std_l, Std_fl,
+    // and the SysV default pid,tname,time,ucmd).
+    const char* spec = r.long_format
+                           ? (r.full ? "f,s,uid_hack,pid,ppid,c,opri,ni,addr_1,sz,wchan,stime,tname,time,cmd"
+                                     : "f,s,uid,pid,ppid,c,opri,ni,addr_1,sz,wchan,tname,time,ucmd")
+                           : (r.full ? "uid_hack,pid,ppid,c,stime,tname,time,cmd" : "pid,tname,time,ucmd");
+    std::vector<FormatItem> out;
+    add_format(out, spec);
+    return out;
+}
+
+}  // namespace psi_ps

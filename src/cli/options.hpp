@@ -1,0 +1,66 @@
+// options.hpp - the psi-ps command line, parsed the procps way.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fields.hpp"
+
+namespace psi_ps {
+
+// A usage error: main() prints "psi-ps: <what>" on one line and exits 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct FormatItem {
+    const FieldDef* def = nullptr;
+    std::string header;    // the field's header unless overridden
+    int width = -1;        // -1: the field's own width
+    bool header_set = false;
+};
+
+struct SortKey {
+    const FieldDef* def = nullptr;
+    bool descending = false;
+};
+
+enum class OutputKind { text, json, csv };
+
+struct Request {
+    // Selection; several kinds are OR'ed, as in procps. None: POSIX default.
+    bool all = false;
+    std::vector<int> pids, ppids;
+    std::vector<std::uint32_t> euids, ruids;
+    std::vector<std::string> names;
+
+    // Format.
+    std::vector<FormatItem> format;  // -o items; empty: a built-in format
+    bool full = false;               // -f
+    bool long_format = false;        // -l
+    bool no_headers = false;
+    int wide = 0;                    // number of -w
+    int cols = 0;                    // --cols N
+    std::vector<SortKey> sort;
+    char forest = 0;                 // 'b' --forest, 'u' -H
+    OutputKind output = OutputKind::text;
+
+    // Informational actions.
+    bool help = false;
+    bool version = false;
+    bool list_fields = false;        // L: procps's two-column list
+    bool list_fields_long = false;   // --list-fields: with groups and meaning
+
+    bool has_selection() const {
+        return all || !pids.empty() || !ppids.empty() || !euids.empty() || !ruids.empty() || !names.empty();
+    }
+};
+
+Request parse_args(int argc, char** argv);
+
+// The columns of -o items or of the built-in -f / -l / default formats.
+std::vector<FormatItem> effective_format(const Request& r);
+
+}  // namespace psi_ps

@@ -1,0 +1,47 @@
+// select.hpp - which processes a listing shows, and in which order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "options.hpp"
+
+namespace psi_ps {
+
+// The process selection of a Request. Kinds of selection are OR'ed, as in
+// procps; without any, ps's POSIX default: the processes with our effective
+// uid on our controlling terminal (or, like ours, on none).
+class Selector {
+public:
+    Selector(const Request& r, std::uint32_t my_euid, std::uint64_t my_tty)
+        : r_(r), my_euid_(my_euid), my_tty_(my_tty) {}
+    // Groups the selection reads.
+    psi::Groups needs() const;
+    bool wants(const psi::ProcessInfo& p) const;
+    // True when only -p lists were given: the listed pids can be read one by
+    // one instead of reading the whole table.
+    bool pids_only() const;
+
+private:
+    const Request& r_;
+    std::uint32_t my_euid_;
+    std::uint64_t my_tty_;
+};
+
+// Sorts rows by --sort keys; ties keep their order (pid order from the table).
+void sort_rows(std::vector<const psi::ProcessInfo*>& rows, const std::vector<SortKey>& keys, const Env& env);
+
+struct TreeRow {
+    const psi::ProcessInfo* proc;
+    std::string prefix;  // ps forest prefix: one of ' ', '|', '+', 'L' per level
+};
+
+// ps --forest / -H order (ps/display.c show_forest): rows sorted by ppid,
+// then by the sort keys (start time by default); trees are walked from the
+// last root to the first, children in sort order. With --forest, the
+// children of pid 1 are not indented.
+std::vector<TreeRow> forest_rows(std::vector<const psi::ProcessInfo*> rows, const std::vector<SortKey>& keys,
+                                 char forest_type, const Env& env);
+
+}  // namespace psi_ps

@@ -1,0 +1,288 @@
+"""Helpers of the psi-ps suite; mainly comparing psi-ps with procps ps, line
+by line and byte for byte.
+
+Processes change while the two commands run (CPU time ticks, RSS moves, a
+kworker renames itself, processes come and go), so a plain diff of two runs
+cannot be exact on a busy machine. We run ps, then psi-ps, then ps again (a
+"sandwich") and key lines by pid:
+
+- a line that ps printed identically both times belongs to a process that
+  did not change across the window: psi-ps's line must be byte-identical;
+- a line that ps printed differently is volatile: each field that ps printed
+  the same both times must still match exactly, and a field that moved must
+  equal one of ps's two values or lie between them (numbers and durations);
+  a moving text field (kworker names) is accepted;
+- pids present in only some runs (and the ps / psi-ps processes themselves)
+  are left out; the header line must be identical.
+
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def procps_version() -> str:
+    try:
+        out = subprocess.run(["ps", "--version"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+    m = re.search(r"procps-ng\s+([0-9][0-9.]*)", out)
+    return m.group(1) if m else ""
+
+
+def proc_pids() -> List[int]:
+    return [int(d) for d in os.listdir("/proc") if d.isdigit()]
+
+
+# The weird process: its name and an argument hold an escape sequence, a
+# newline and bytes that are not UTF-8.
+WEIRD_NAME = b"c\x1b[31m\n\xffz"
+WEIRD_ARG = b"arg\x1b[31m\nmore\xfe\xff tail \xc2\x85 \xe4\xb8\xad"
+WEIRD_CODE = (
+    "import ctypes, sys, time\n"
+    "ctypes.CDLL(None).prctl(15, sys.argv[2].encode('utf-8', 'surrogateescape'), 0, 0, 0)\n"
+    "sys.stdout.write('ready\\n'); sys.stdout.flush()\n"
+    "time.sleep(900)\n"
+)
+
+
+class WeirdProcess:
+    def __init__(self, proc: subprocess.Popen[bytes], argv: List[bytes]) -> None:
+        self.proc = proc
+        self.pid = proc.pid
+        self.argv = argv
+
+
+def run(argv: Sequence[str], env: Optional[Dict[str, str]] = None, rc: Sequence[int] = (0,)) -> Tuple[bytes, int]:
+    """Runs a command (in clean_env() unless env is given); returns (stdout,
+    pid of the command)."""
+    env = env if env is not None else clean_env()
+    proc = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode in rc, f"{argv}: exit {proc.returncode}, stderr {err!r}"
+    return out, proc.pid
+
+
+def clean_env(**extra: str) -> Dict[str, str]:
+    """The caller's environment without COLUMNS (which sets ps's width) and
+    PSI_PROCFS (which would point psi-ps at another proc root)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "PSI_PROCFS")}
+    env.update(extra)
+    return env
+
+
+_DURATION = re.compile(r"^(?:(\d+)-)?(?:(\d+):)?(\d+):(\d+)$")
+
+
+def _number(s: bytes) -> Optional[float]:
+    text = s.decode("ascii", "replace")
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    m = _DURATION.match(text)
+    if m:
+        d, h, mi, se = (int(g) if g else 0 for g in m.groups())
+        return ((d * 24 + h) * 60 + mi) * 60 + se
+    return None
+
+
+def _between(ours: bytes, a: bytes, b: bytes) -> bool:
+    x, y, z = _number(ours), _number(a), _number(b)
+    if x is None or y is None or z is None:
+        return False
+    return min(y, z) <= x <= max(y, z)
+
+
+@dataclass
+class Outcome:
+    compared: int = 0
+    exact: int = 0
+    volatile: int = 0
+    problems: List[str] = field(default_factory=list)
+
+
+def _split(line: bytes, ncols: int, right: bool = False) -> List[bytes]:
+    """Fields of a line; only the last (or, from the right, the first)
+    field may hold spaces (args, comm)."""
+    return line.rsplit(None, ncols - 1) if right else line.split(None, ncols - 1)
+
+
+def is_kernel_thread(pid: int) -> bool:
+    """PF_KTHREAD in /proc/PID/stat's flags (include/linux/sched.h)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            data = f.read()
+    except OSError:
+        return False
+    fields = data[data.rindex(b")") + 2 :].split()
+    return bool(int(fields[6]) & 0x00200000)
+
+
+def _close_enough(x: bytes, y: bytes, z: bytes) -> bool:
+    """A number (or duration) that moved: within ps's two readings, widened
+    by 10 % + 2 because psi-ps ran at a third moment (a young process's C
+    or %CPU swings widely, memory can go up and down)."""
+    vx, vy, vz = _number(x), _number(y), _number(z)
+    if vx is None or vy is None or vz is None:
+        return False
+    slack = 0.1 * max(abs(vy), abs(vz)) + 2
+    return min(vy, vz) - slack <= vx <= max(vy, vz) + slack
+
+
+def compare(
+    ps1: bytes,
+    ours: bytes,
+    ps2: bytes,
+    key_col: int,
+    ignore: Sequence[int] = (),
+    headers: bool = True,
+    check_order: bool = False,
+    ncols: Optional[int] = None,
+) -> Outcome:
+    """ncols: the number of columns, when the header does not tell (empty
+    headers)."""
+    l1, lo, l2 = ps1.split(b"\n"), ours.split(b"\n"), ps2.split(b"\n")
+    for lines in (l1, lo, l2):
+        assert lines[-1] == b"", "output must end with a newline"
+        lines.pop()
+    res = Outcome()
+    if headers:
+        assert lo[0] == l1[0], f"header differs:\n ours {lo[0]!r}\n ps   {l1[0]!r}"
+        ncols = ncols or len(l1[0].split())
+        l1, lo, l2 = l1[1:], lo[1:], l2[1:]
+    else:
+        ncols = ncols or max((len(x.split()) for x in l1), default=1)
+
+    right = key_col < 0  # key at the end: split from the right
+
+    def keyed(lines: List[bytes]) -> Dict[int, bytes]:
+        out: Dict[int, bytes] = {}
+        for ln in lines:
+            parts = _split(ln, ncols, right)
+            out[int(parts[key_col])] = ln
+        return out
+
+    k1, ko, k2 = keyed(l1), keyed(lo), keyed(l2)
+    common = [p for p in k1 if p in ko and p in k2 and p not in ignore]
+    for pid in common:
+        a, o, b = k1[pid], ko[pid], k2[pid]
+        res.compared += 1
+        if o == a and o == b:
+            res.exact += 1
+            continue
+        fa, fo, fb = _split(a, ncols, right), _split(o, ncols, right), _split(b, ncols, right)
+        if len(fo) != len(fa) or len(fo) != len(fb):
+            res.problems.append(f"pid {pid}: field count:\n  ours {o!r}\n  ps   {a!r}\n  ps'  {b!r}")
+            continue
+        if fo == fa or fo == fb:
+            # The same values as one ps run: the bytes must be the same too.
+            if o != (a if fo == fa else b):
+                res.problems.append(f"pid {pid}: same values, other layout:\n  ours {o!r}\n  ps   {a!r}")
+            continue
+        res.volatile += 1
+        kthread = None
+        for i, (x, y, z) in enumerate(zip(fo, fa, fb)):
+            if x in (y, z) or _close_enough(x, y, z):
+                continue
+            if kthread is None:
+                kthread = is_kernel_thread(pid)
+            if kthread and (b"kworker" in y or b"kworker" in z):
+                continue  # workqueue workers rename themselves per work item
+            res.problems.append(f"pid {pid} field {i}: ours {x!r}, ps {y!r} then {z!r}")
+    if check_order:
+        seq1 = [p for p in k1 if p in common]
+        seqo = [p for p in ko if p in common]
+        if seq1 == [p for p in k2 if p in common] and seqo != seq1:
+            res.problems.append("row order differs from ps's")
+    return res
+
+
+def sandwich(psi_ps: str, args: Sequence[str], env: Optional[Dict[str, str]] = None) -> Tuple[bytes, bytes, bytes, List[int]]:
+    """ps, psi-ps, ps again with the same arguments; also the pids of the
+    three commands (to leave their own lines out)."""
+    env = env if env is not None else clean_env()
+    ps1, p1 = run(["ps", *args], env)
+    ours, p2 = run([psi_ps, *args], env)
+    ps2, p3 = run(["ps", *args], env)
+    return ps1, ours, ps2, [p1, p2, p3]
+
+
+def assert_like_ps(
+    psi_ps: str,
+    args: Sequence[str],
+    key_col: int,
+    env: Optional[Dict[str, str]] = None,
+    headers: bool = True,
+    check_order: bool = False,
+    attempts: int = 3,
+    min_exact: float = 0.5,
+    ncols: Optional[int] = None,
+) -> Outcome:
+    """Sandwich comparison, retried: on a machine that is busy, a volatile
+    process can move outside ps's two readings (memory going up then down);
+    a real formatting bug fails every attempt."""
+    res = Outcome()
+    for _ in range(attempts):
+        ps1, ours, ps2, own = sandwich(psi_ps, args, env)
+        res = compare(ps1, ours, ps2, key_col, own, headers=headers, check_order=check_order, ncols=ncols)
+        if not res.problems and res.exact >= min_exact * res.compared:
+            break
+    assert not res.problems, f"psi-ps {' '.join(args)} differs from ps:\n" + "\n".join(res.problems[:20])
+    # Most rows must really have been compared, and most of them exactly.
+    assert res.compared > 0
+    assert res.exact >= min_exact * res.compared, f"only {res.exact} of {res.compared} rows identical"
+    return res
+
+
+def run_in_pty(argv: Sequence[str], cols: int, env: Optional[Dict[str, str]] = None) -> Tuple[bytes, int]:
+    """Runs a command with stdout on a pseudo-terminal `cols` wide (ps then
+    cuts lines to the screen width); returns (output, pid)."""
+    import fcntl
+    import pty  # noqa: F401  (documents the dependency: POSIX ptys)
+    import struct
+    import termios
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, cols, 0, 0))
+    attrs = termios.tcgetattr(slave)
+    attrs[1] &= ~termios.OPOST  # no "\n" -> "\r\n" translation
+    termios.tcsetattr(slave, termios.TCSANOW, attrs)
+    proc = subprocess.Popen(list(argv), stdout=slave, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO once the child closed the slave side
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks), proc.pid
+
+
+def assert_like_ps_in_pty(psi_ps: str, args: Sequence[str], key_col: int, cols: int) -> Outcome:
+    env = clean_env()
+    res = Outcome()
+    for _ in range(3):
+        ps1, p1 = run_in_pty(["ps", *args], cols, env)
+        ours, p2 = run_in_pty([psi_ps, *args], cols, env)
+        ps2, p3 = run_in_pty(["ps", *args], cols, env)
+        res = compare(ps1, ours, ps2, key_col, [p1, p2, p3])
+        if not res.problems:
+            break
+    assert not res.problems, f"psi-ps {' '.join(args)} ({cols} columns) differs from ps:\n" + "\n".join(res.problems[:20])
+    assert res.compared > 0
+    return res

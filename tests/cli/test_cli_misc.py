@@ -1,0 +1,128 @@
+"""Groups read per field (via strace), the caller's own terminal, python -m psi."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Counter as CounterT, List, Set
+
+import pytest
+
+from .psips_compare import clean_env, procps_version
+
+
+def _opened(psi_ps: str, args: List[str], tmp_path: Path) -> "CounterT[str]":
+    """Which per-process /proc files psi-ps touched, by kind."""
+    if not shutil.which("strace"):
+        pytest.skip("strace not installed")
+    trace = tmp_path / "trace"
+    r = subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=open,openat,readlink,readlinkat", "-o", str(trace), psi_ps, *args],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env(),
+    )
+    if r.returncode != 0 and b"ptrace" in r.stderr:
+        pytest.skip("ptrace not permitted here")
+    assert r.returncode == 0
+    kinds: CounterT[str] = Counter()
+    for m in re.finditer(r'"(?:/proc/)?\d+/([a-z_]+)"', trace.read_text(errors="replace")):
+        kinds[m.group(1)] += 1
+    return kinds
+
+
+@pytest.mark.parametrize(
+    "fields, reads, never",
+    [
+        ("pid,comm", {"stat"}, {"statm", "status", "cmdline", "environ", "exe", "cwd"}),
+        ("pid,ppid,user,rss,vsz,etime,comm", {"stat", "statm"}, {"status", "cmdline", "environ", "exe", "cwd"}),
+        # stat's 'L' needs status (VmLck), which then also gives rss and the
+        # ids: statm is read only for zombies (no VmRSS line).
+        ("pid,ppid,user,rss,vsz,stat,etime,comm", {"stat", "status"}, {"cmdline", "environ", "exe", "cwd"}),
+        ("pid,user,uid,group", set(), {"status", "statm", "cmdline", "environ"}),
+        ("pid,ruser", {"status"}, {"statm", "cmdline", "environ"}),
+        ("pid,args", {"cmdline"}, {"statm", "status", "environ", "exe"}),
+        ("pid,exe", {"exe"}, {"statm", "status", "cmdline", "cwd"}),
+        ("pid,cwd", {"cwd"}, {"statm", "status", "cmdline", "exe"}),
+    ],
+)
+def test_reads_only_the_groups_its_fields_need(
+    psi_ps: str, tmp_path: Path, fields: str, reads: Set[str], never: Set[str]
+) -> None:
+    kinds = _opened(psi_ps, ["-e", "-o", fields], tmp_path)
+    for kind in reads:
+        assert kinds[kind] > 10, f"{fields}: expected reads of {kind}, saw {dict(kinds)}"
+    for kind in never:
+        assert kinds[kind] == 0, f"{fields}: read {kind} ({kinds[kind]} times)"
+
+
+def test_own_terminal(psi_ps: str) -> None:
+    """On a controlling terminal: the default selection is our euid on that
+    terminal, TTY shows pts/N and stat's '+' marks the foreground group."""
+    script = (
+        f"sleep 30 & ps -o pid,stat,tty,comm; echo ====; {psi_ps} -o pid,stat,tty,comm; echo ====; "
+        f"ps; echo ====; {psi_ps}; kill $!"
+    )
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp("sh", ["sh", "-c", script])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    parts = b"".join(chunks).replace(b"\r\n", b"\n").split(b"====\n")
+    assert len(parts) == 4
+
+    def drop(out: bytes) -> List[bytes]:  # each listing shows itself
+        return [ln for ln in out.splitlines() if not ln.endswith((b" ps", b" psi-ps"))]
+
+    ps_stat, ours_stat, ps_def, ours_def = (drop(p) for p in parts)
+    assert any(b"pts/" in ln and b"Ss+" in ln for ln in ours_stat), ours_stat  # the shell
+    assert len(ours_def) == 3  # header, sh, sleep
+    if procps_version().startswith("4.0."):
+        assert ours_stat == ps_stat
+        assert ours_def == ps_def
+
+
+def test_python_dash_m_psi(psi_ps: str) -> None:
+    """`python -m psi` runs the same program (installed as psi/_bin/psi-ps)."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import psi, os; print(os.path.dirname(psi.__file__))"], capture_output=True, text=True
+    )
+    if probe.returncode != 0:
+        pytest.skip("the psi package is not installed in this interpreter")
+    if not (Path(probe.stdout.strip()) / "_bin" / "psi-ps").exists():
+        pytest.skip("psi/_bin/psi-ps not installed (not a pip install)")
+    r = subprocess.run(
+        [sys.executable, "-m", "psi", "-p", str(os.getpid()), "-o", "pid=,comm="], capture_output=True, env=clean_env()
+    )
+    assert r.returncode == 0
+    assert r.stdout.split() == [str(os.getpid()).encode(), Path("/proc/self/comm").read_bytes().strip()]
+
+
+def test_thread_id_is_not_a_process(psi_ps: str) -> None:
+    """-p with the id of a non-leader thread lists nothing, as in ps."""
+    code = "import threading, time\nthreading.Thread(target=time.sleep, args=(60,)).start()\nprint('ready', flush=True)\ntime.sleep(60)"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"
+        tids = [int(t) for t in os.listdir(f"/proc/{proc.pid}/task") if int(t) != proc.pid]
+        assert tids
+        r = subprocess.run([psi_ps, "-p", str(tids[0]), "-o", "pid="], capture_output=True, env=clean_env())
+        assert r.returncode == 1 and r.stdout == b""
+        r = subprocess.run([psi_ps, "-p", f"{tids[0]},{proc.pid}", "-o", "pid=,nlwp="], capture_output=True, env=clean_env())
+        assert r.returncode == 0 and r.stdout.split() == [str(proc.pid).encode(), b"2"]
+    finally:
+        proc.kill()
+        proc.wait()
