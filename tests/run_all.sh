@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 root=$PWD
 build=${PSI_TEST_BUILD:-$root/build/test}
 
-# --- Debian packages: GoogleTest for the C++ suite, procps as the oracle.
+# --- Debian packages: GoogleTest for the C++ suite, procps as the oracle,
+# strace to check psi-ps reads only the files its columns need, pkg-config
+# for the consumer test of psi.pc.
 missing=()
-for pkg in libgtest-dev procps; do
+for pkg in libgtest-dev procps strace pkg-config; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
