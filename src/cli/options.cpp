@@ -165,6 +165,10 @@ void long_option(Request& r, string_view arg, ArgCursor& cur) {
     else if (name == "format") add_format(r.format, val());
     else if (name == "cols" || name == "columns" || name == "width") r.cols = parse_cols(val());
     else if (name == "forest") { flag(); r.forest = 'b'; }
+    else if (name == "threads") {
+        string_view v = val();
+        r.threads = static_cast<int>(parse_number(v, 64, "invalid thread count " + quoted(v)));
+    }
     else if (name == "no-headers" || name == "no-heading") { flag(); r.no_headers = true; }
     else if (name == "json") { flag(); r.output = OutputKind::json; }
     else if (name == "csv") { flag(); r.output = OutputKind::csv; }

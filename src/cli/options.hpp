@@ -46,6 +46,8 @@ struct Request {
     std::vector<SortKey> sort;
     char forest = 0;                 // 'b' --forest, 'u' -H
     OutputKind output = OutputKind::text;
+    // Threads reading the table (psi::Options::threads): 0 = one per CPU.
+    int threads = 0;
 
     // Informational actions.
     bool help = false;

@@ -35,6 +35,8 @@ def _run(psi_ps: str, args: List[str]) -> subprocess.CompletedProcess[bytes]:
         (["aux"], b"unsupported option 'aux'"),
         (["--json=yes"], b"takes no value"),
         (["--forest", "--sort", "ppid"], b"conflicts"),
+        (["--threads", "x"], b"invalid thread count 'x'"),
+        (["--threads=65"], b"invalid thread count '65'"),
     ],
 )
 def test_usage_errors(psi_ps: str, args: List[str], needle: bytes) -> None:

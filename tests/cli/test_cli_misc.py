@@ -126,3 +126,25 @@ def test_thread_id_is_not_a_process(psi_ps: str) -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.mark.usefixtures("many_processes")
+def test_parallel_read_lists_the_same_processes(psi_ps: str) -> None:
+    """--threads 2 splits the table between threads; it must list exactly
+    the processes a one-thread read lists (those alive in both runs), in
+    the same order, with the same stable fields."""
+    fields = ["-e", "-o", "pid=,ppid=,uid=,tty=,comm="]
+
+    def listing(threads: str) -> List[bytes]:
+        r = subprocess.run([psi_ps, "--threads", threads, *fields], capture_output=True, env=clean_env())
+        assert r.returncode == 0
+        return r.stdout.splitlines()
+
+    one, two = listing("1"), listing("2")
+    assert len(one) >= 1000
+    pids_one = [int(line.split()[0]) for line in one]
+    assert pids_one == sorted(pids_one)
+    both = set(one) & set(two)
+    # Only processes started or ended between the runs may differ.
+    assert len(both) >= 0.98 * min(len(one), len(two))
+    assert [int(line.split()[0]) for line in two] == sorted(int(line.split()[0]) for line in two)
