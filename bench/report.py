@@ -59,12 +59,13 @@ TARGETS = [
     Target("psutil / psi ProcessTable(attrs=...)", "psutil", "py_select", None, True),
     Target("procps ps / psi-ps, comm", "ps", "psi_ps", 3.0, True),
     Target("procps ps / psi-ps, args", "ps_args", "psi_ps_args", None, True),
+    Target("procps ps / psi-ps --threads 1, comm", "ps", "psi_ps_1t", None, True),
     Target("psi C++ table(ps) / floor", "cpp", "floor", 1.3, False),
     Target("psi C++ table(ps_args) / floor+cmdline", "cpp_args", "floor_args", 1.3, False),
 ]
 SCALING_BOUND = 1.5
 # The contenders that are psi's own; scaling and memory targets apply to them.
-PSI_KEYS = {"cpp", "cpp_args", "cpp_reuse", "py", "py_args", "py_select", "psi_ps", "psi_ps_args"}
+PSI_KEYS = {"cpp", "cpp_args", "cpp_reuse", "py", "py_args", "py_select", "psi_ps", "psi_ps_args", "psi_ps_1t"}
 MEMORY_BOUND = 1024  # bytes per process, not counting strings
 
 

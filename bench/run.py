@@ -127,11 +127,16 @@ def make_contenders(args: argparse.Namespace, bins: Binaries) -> list[Contender]
             out.append(_missing_worker(key, label, g, why))
         else:
             out.append(CommandContender(key, label, [path, "-e", "-o", fields], g, args.timeout, env))
+    if psi_ps is not None:
+        # psi-ps reads big tables with one thread per CPU by default; this
+        # line shows the single-threaded cost, the same CPU work ps does.
+        out.append(CommandContender("psi_ps_1t", "psi-ps --threads 1 -e -o ...,comm", [psi_ps, "--threads", "1", "-e", "-o", PS_COMM],
+                                    g, args.timeout, env))
     if args.parallel > 1:
         g = f"parallel read, {args.parallel} threads"
         t = ["--threads", str(args.parallel)]
         worker("floor_par", "floor: stat + statm + fstatat", g, bins.floor, why_floor, ["--files", "row", *t])
-        worker("cpp_par", "psi: one System per thread, process()", g, bins.snapshot, why_snap, ["--groups", "ps", *t])
+        worker("cpp_par", "psi: table() with Options::threads", g, bins.snapshot, why_snap, ["--groups", "ps", *t])
     if args.breakdown:
         g = "floor breakdown: getdents + one file each"
         for f in BREAKDOWN:
