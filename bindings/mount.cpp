@@ -1,0 +1,78 @@
+// psi.mount: MountBase, LocalMount, RemoteMount and mounts().
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+
+namespace psi_py {
+
+namespace {
+
+struct PyMount {
+    psi::MountInfo info;
+};
+struct PyLocalMount : PyMount {};
+struct PyRemoteMount : PyMount {};
+
+using Size = psi::Attr<std::uint64_t> psi::MountInfo::*;
+
+// Sizes come from statvfs and may be refused for one mount (EACCES, stale
+// NFS): then that attribute raises, the rest of the list is fine.
+py::object size(const PyMount& m, Size member, const char* name) {
+    const psi::Attr<std::uint64_t>& a = m.info.*member;
+    if (!a.ok()) {
+        raise_attr(a.status(), a.os_error(), "mount " + std::string(py::repr(to_str(m.info.mountpoint))), name);
+    }
+    return to_uint(*a.get());
+}
+
+std::string repr(const PyMount& m, const char* cls) {
+    return std::string("psi.mount.") + cls + "(device=" + std::string(py::repr(to_str(m.info.device))) +
+           ", mountpoint=" + std::string(py::repr(to_str(m.info.mountpoint))) +
+           ", fstype=" + std::string(py::repr(to_str(m.info.fstype))) + ")";
+}
+
+py::list mounts(bool remote) {
+    SystemPtr sys = default_system();
+    std::vector<psi::MountInfo> list = with_system(*sys, [&](psi::System& s) { return s.mounts(remote); });
+    py::list out;
+    for (psi::MountInfo& info : list) {
+        if (info.remote) {
+            out.append(py::cast(PyRemoteMount{{std::move(info)}}, py::return_value_policy::move));
+        } else {
+            out.append(py::cast(PyLocalMount{{std::move(info)}}, py::return_value_policy::move));
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+void register_mounts(py::module_& m) {
+    py::class_<PyMount> base(m, "MountBase", "A mounted filesystem (snapshot taken by mounts()).");
+    base.def_property_readonly("device", [](const PyMount& x) { return to_str(x.info.device); })
+        .def_property_readonly("mountpoint", [](const PyMount& x) { return to_str(x.info.mountpoint); })
+        .def_property_readonly("fstype", [](const PyMount& x) { return to_str(x.info.fstype); })
+        .def_property_readonly("options", [](const PyMount& x) { return to_str(x.info.options); });
+    struct SizeDef { const char* name; Size member; };
+    static constexpr SizeDef kSizes[] = {
+        {"total", &psi::MountInfo::total},
+        {"free", &psi::MountInfo::free},
+        {"available", &psi::MountInfo::available},
+        {"inodes", &psi::MountInfo::inodes},
+        {"free_inodes", &psi::MountInfo::free_inodes},
+        {"available_inodes", &psi::MountInfo::available_inodes},
+    };
+    for (const SizeDef& s : kSizes) {
+        base.def_property_readonly(s.name, [s](const PyMount& x) { return size(x, s.member, s.name); });
+    }
+    py::class_<PyLocalMount, PyMount>(m, "LocalMount", "A mount of a local filesystem.")
+        .def("__repr__", [](const PyLocalMount& x) { return repr(x, "LocalMount"); });
+    py::class_<PyRemoteMount, PyMount>(m, "RemoteMount", "A mount of a network filesystem.")
+        .def_property_readonly("host", [](const PyRemoteMount& x) { return to_str(x.info.host); })
+        .def("__repr__", [](const PyRemoteMount& x) { return repr(x, "RemoteMount"); });
+    m.def("mounts", &mounts, py::arg("remote") = false,
+          "Mounted filesystems; network ones too when remote is true.");
+}
+
+}  // namespace psi_py

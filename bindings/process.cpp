@@ -1,0 +1,190 @@
+// psi.process.Process: construction, lazy loading, identity and actions.
+#include <climits>
+#include <csignal>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "process.hpp"
+
+namespace psi_py {
+
+namespace {
+
+std::string subject(const PyProcess& p) { return "pid " + std::to_string(p.info.pid); }
+
+// What System::exists/kill need to recognise the process: a small copy
+// taken under the GIL, so the read can run without it while another thread
+// may be replacing p.info (copy-and-swap in ensure_groups and refresh).
+psi::ProcessInfo identity_of(const PyProcess& p) {
+    psi::ProcessInfo id;
+    id.pid = p.info.pid;
+    id.start_ticks = p.info.start_ticks;
+    id.groups_read = p.info.groups_read;
+    id.is_kernel_thread = p.info.is_kernel_thread;
+    return id;
+}
+
+PyProcess construct(py::handle pid_obj) {
+    std::int64_t pid = index_arg(pid_obj, "pid");
+    if (pid < 0) throw py::value_error("pid must be >= 0, not " + std::to_string(pid));
+    SystemPtr sys = default_system();
+    // A standalone Process reads every group at once: one consistent
+    // snapshot, as PSI's Process was (tables read less, see table.cpp).
+    psi::ProcessInfo info = with_system(*sys, [&](psi::System& s) { return s.process(pid, psi::groups::all); });
+    return PyProcess{std::move(info), std::move(sys), {}};
+}
+
+void refresh(PyProcess& p) {
+    psi::ProcessInfo copy = p.info;
+    SystemPtr sys = p.system;
+    with_system(*sys, [&](psi::System& s) { s.refresh(copy); });
+    p.info = std::move(copy);
+    p.gone = {};
+}
+
+bool exists(PyProcess& p) {
+    psi::ProcessInfo id = identity_of(p);
+    SystemPtr sys = p.system;
+    return with_system(*sys, [&](psi::System& s) { return s.exists(id); });
+}
+
+void kill(PyProcess& p, py::handle sig_obj) {
+    std::int64_t sig = index_arg(sig_obj, "sig");
+    if (sig < 0 || sig > INT_MAX) throw py::value_error("invalid signal number: " + std::to_string(sig));
+    psi::ProcessInfo id = identity_of(p);
+    SystemPtr sys = p.system;
+    with_system(*sys, [&](psi::System& s) { s.kill(id, static_cast<int>(sig)); });
+}
+
+py::list children(PyProcess& p) {
+    SystemPtr sys = p.system;
+    const int pid = p.info.pid;
+    const std::uint64_t ticks = p.info.start_ticks;
+    // One scan of stat files only; the children read more groups lazily.
+    std::vector<psi::ProcessInfo> all =
+        with_system(*sys, [&](psi::System& s) { return s.table(psi::Group::stat).release(); });
+    bool self_seen = false;
+    std::vector<psi::ProcessInfo> kids;
+    for (psi::ProcessInfo& c : all) {
+        if (c.pid == pid) {
+            if (c.start_ticks != ticks) raise_error(psi::errc::no_such_process, subject(p) + ": no such process", pid);
+            self_seen = true;
+        }
+        // A child cannot have started before its parent; one that did is the
+        // child of an earlier process with the same pid.
+        if (c.ppid.ok() && *c.ppid.get() == pid && c.start_ticks >= ticks) kids.push_back(std::move(c));
+    }
+    if (!self_seen && !exists(p)) raise_error(psi::errc::no_such_process, subject(p) + ": no such process", pid);
+    return wrap_all(std::move(kids), sys);
+}
+
+py::object equals(const PyProcess& a, py::handle other) {
+    if (!py::isinstance<PyProcess>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    const PyProcess& b = other.cast<const PyProcess&>();
+    return py::bool_(a.info.pid == b.info.pid && a.info.start_ticks == b.info.start_ticks);
+}
+
+std::string repr(const PyProcess& p) {
+    std::string r = "psi.process.Process(pid=" + std::to_string(p.info.pid);
+    if (const std::string* name = p.info.name.get()) r += ", name=" + std::string(py::repr(to_str(*name)));
+    return r + ")";
+}
+
+}  // namespace
+
+void ensure_groups(PyProcess& p, psi::Groups need) {
+    psi::Groups missing = need - p.info.groups_read - p.gone;
+    if (missing.empty()) return;
+    // Read into a copy without the GIL, then swap it in with the GIL held:
+    // another thread may read p meanwhile and must never see a half-filled
+    // snapshot.
+    psi::ProcessInfo copy = p.info;
+    SystemPtr sys = p.system;
+    std::error_code ec;
+    // Names are resolved from whichever ids the snapshot holds at the time of
+    // the call, so ask for them again whenever new ids are being read.
+    psi::Groups request = missing | (need & psi::Groups(psi::Group::names));
+    with_system(*sys, [&](psi::System& s) { s.read_more(copy, request, ec); });
+    if (ec == psi::errc::no_such_process) {
+        p.gone |= missing;
+        return;
+    }
+    if (ec) raise_error(ec, subject(p) + ": " + ec.message(), p.info.pid);
+    // A group this platform does not fill must not be retried on every
+    // access: it is read (its attributes say why they have no value).
+    copy.groups_read |= missing;
+    p.info = std::move(copy);
+}
+
+py::object wrap(psi::ProcessInfo&& info, const SystemPtr& system) {
+    // Built on the heap and handed over: one move of the snapshot, not the
+    // two that casting a temporary with return_value_policy::move costs.
+    std::unique_ptr<PyProcess> p(new PyProcess{std::move(info), system, {}});
+    return py::cast(std::move(p));
+}
+
+py::list wrap_all(std::vector<psi::ProcessInfo>&& infos, const SystemPtr& system) {
+    py::list out(infos.size());
+    for (std::size_t i = 0; i < infos.size(); ++i) out[i] = wrap(std::move(infos[i]), system);
+    return out;
+}
+
+void register_process(py::module_& m) {
+    py::class_<PyProcess> cls(m, "Process",
+                              "A snapshot of one process. Attributes reflect the last read; "
+                              "refresh() re-reads. Identity is (pid, start time).");
+    cls.def(py::init(&construct), py::arg("pid"))
+        .def("refresh", &refresh, "Re-read; NoSuchProcessError if gone or the pid was reused.")
+        .def("exists", &exists, "True while the same process lives (zombies included).")
+        .def("children", &children, "Direct children, from one scan of the process table.")
+        .def("kill", &kill, py::arg("sig") = static_cast<int>(SIGTERM),
+             "Send signal sig; NoSuchProcessError if gone or reused, InsufficientPrivsError "
+             "if refused, ValueError for a bad signal.")
+        .def("__eq__", &equals)
+        .def("__ne__",
+             [](const PyProcess& a, py::handle other) -> py::object {
+                 py::object eq = equals(a, other);
+                 if (eq.is(py::reinterpret_borrow<py::object>(Py_NotImplemented))) return eq;
+                 return py::bool_(!eq.cast<bool>());
+             })
+        .def("__hash__",
+             [](const PyProcess& p) { return py::hash(py::make_tuple(p.info.pid, p.info.start_ticks)); })
+        .def("__repr__", &repr);
+    install_process_attributes(cls);
+
+    py::tuple names(process_attribute_names().size());
+    std::size_t i = 0;
+    for (const char* n : process_attribute_names()) names[i++] = py::str(n);
+    m.attr("PROCESS_ATTRIBUTES") = names;
+
+    // Status constants: the numeric values of psi::ProcStatus, which keeps
+    // PSI's numbers for the states PSI had.
+    struct S { const char* name; psi::ProcStatus status; char letter; };
+    static constexpr S kStatuses[] = {
+        {"RUNNING", psi::ProcStatus::running, 'R'},     {"SLEEPING", psi::ProcStatus::sleeping, 'S'},
+        {"DISKSLEEP", psi::ProcStatus::disk_sleep, 'D'}, {"STOPPED", psi::ProcStatus::stopped, 'T'},
+        {"TRACINGSTOP", psi::ProcStatus::tracing_stop, 't'}, {"ZOMBIE", psi::ProcStatus::zombie, 'Z'},
+        {"DEAD", psi::ProcStatus::dead, 'X'},            {"WAKING", psi::ProcStatus::waking, 'W'},
+        {"IDLE", psi::ProcStatus::idle, 'I'},            {"PARKED", psi::ProcStatus::parked, 'P'},
+        {"WAKEKILL", psi::ProcStatus::wakekill, 'K'},    {"UNKNOWN", psi::ProcStatus::unknown, '?'},
+    };
+    for (const S& s : kStatuses) m.attr(("PROC_STATUS_" + std::string(s.name)).c_str()) = static_cast<int>(s.status);
+    // PSI's name for W, from the days (2.4) when W meant paging.
+    m.attr("PROC_STATUS_PAGING") = static_cast<int>(psi::ProcStatus::waking);
+
+    auto lookup = [](py::handle status) -> const S& {
+        std::int64_t v = index_arg(status, "status");
+        for (const S& s : kStatuses) {
+            if (static_cast<int>(s.status) == v) return s;
+        }
+        throw py::value_error("not a PROC_STATUS_* value: " + std::to_string(v));
+    };
+    m.def("status_name",
+          [lookup](py::handle status) { return std::string(psi::status_name(lookup(status).status)); },
+          py::arg("status"), "psutil's spelling of a status: 'sleeping', 'disk-sleep', ...");
+    m.def("status_letter", [lookup](py::handle status) { return std::string(1, lookup(status).letter); },
+          py::arg("status"), "ps's first stat letter for a status: 'S', 'D', ...");
+}
+
+}  // namespace psi_py

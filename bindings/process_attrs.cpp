@@ -1,0 +1,349 @@
+// The attributes of psi.process.Process, one table row each.
+//
+// They are installed as plain CPython getset descriptors rather than
+// pybind11 properties: a ProcessTable listing reads about ten attributes of
+// every process, and a getset call skips pybind11's generic dispatcher
+// (argument vectors, overload resolution), which measured as a large share
+// of the Python-side cost per process.
+#include <cerrno>
+#include <new>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "process.hpp"
+
+namespace psi_py {
+
+namespace {
+
+using psi::Group;
+using psi::Groups;
+using Info = psi::ProcessInfo;
+
+// Sets the Attr* error of an attribute without a value; returns nullptr so
+// getters can `return fail(...)`. No C++ exception on this path: a listing
+// meets it for every kernel thread, and a throw costs microseconds.
+PyObject* fail(const PyProcess& p, psi::AttrStatus status, int os_error, Groups need, const char* name) {
+    if (status == psi::AttrStatus::not_read && !(p.gone & need).empty()) {
+        // The lazy read found the process gone: the snapshot simply has no
+        // value for this attribute (AttributeError, so getattr(p, a, None)
+        // keeps working on a table whose processes exit meanwhile).
+        status = psi::AttrStatus::not_available;
+        os_error = ESRCH;
+    }
+    set_attr_error(status, os_error, "pid " + std::to_string(p.info.pid), name, p.info.pid);
+    return nullptr;
+}
+
+// The attribute's value, or nullptr with the Python error set.
+template <class T>
+const T* get(PyProcess& p, psi::Attr<T> Info::*member, Groups need, const char* name) {
+    ensure_groups(p, need);
+    const psi::Attr<T>& a = p.info.*member;
+    if (!a.ok()) {
+        fail(p, a.status(), a.os_error(), need, name);
+        return nullptr;
+    }
+    return a.get();
+}
+
+PyObject* str(const std::string& s) {
+    // As os.fsdecode(): undecodable bytes become surrogates, never an error.
+    return PyUnicode_DecodeFSDefaultAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
+}
+
+template <class T>
+PyObject* integer(const T* v) {
+    if (!v) return nullptr;
+    if constexpr (std::is_signed_v<T>) return PyLong_FromLongLong(static_cast<long long>(*v));
+    else return PyLong_FromUnsignedLongLong(static_cast<unsigned long long>(*v));
+}
+
+PyObject* text(const std::string* v) { return v ? str(*v) : nullptr; }
+PyObject* time(const psi::TimeSpec* v) { return v ? new_timespec(*v) : nullptr; }
+
+// euid/egid come from the cheap owner probe unless the full credentials
+// were read already (Linux: fstatat of /proc/PID vs. status).
+Groups owner_group(const PyProcess& p) {
+    return p.info.groups_read.has(Group::creds) ? Groups(Group::creds) : Groups(Group::owner);
+}
+
+PyObject* real_name(PyProcess& p, psi::Attr<std::string> Info::*member, const char* name) {
+    return text(get(p, member, Group::creds | Group::names, name));
+}
+
+PyObject* eff_name(PyProcess& p, psi::Attr<std::string> Info::*member, const char* name) {
+    return text(get(p, member, owner_group(p) | Group::names, name));
+}
+
+PyObject* parent_of(PyProcess& p, const char* name) {
+    const int* ppid = get(p, &Info::ppid, Group::stat, name);
+    if (!ppid) return nullptr;
+    if (*ppid <= 0) Py_RETURN_NONE;  // pid 1 and kernel roots have ppid 0
+    SystemPtr sys = p.system;
+    Groups groups = p.info.groups_read | Group::stat;
+    int parent_pid = *ppid;
+    std::error_code ec;
+    Info parent = with_system(*sys, [&](psi::System& s) { return s.process(parent_pid, groups, ec); });
+    if (ec == psi::errc::no_such_process || ec == psi::errc::invalid_argument) Py_RETURN_NONE;
+    if (ec) raise_error(ec, "pid " + std::to_string(p.info.pid) + ": parent: " + ec.message());
+    // A parent cannot start after its child: if it did, the parent exited
+    // and its pid was reused since this snapshot was taken.
+    if (parent.start_ticks > p.info.start_ticks) Py_RETURN_NONE;
+    return wrap(std::move(parent), sys).release().ptr();
+}
+
+// Decodes every string before creating the container: creating a tuple or
+// dict may run the cyclic GC, hence arbitrary Python code, which may let
+// another thread replace p.info (refresh, lazy read) under our feet. Plain
+// str objects are not GC-tracked, so the decoding loop cannot.
+class Strings {
+public:
+    Strings() = default;
+    Strings(const Strings&) = delete;
+    Strings& operator=(const Strings&) = delete;
+    ~Strings() {
+        for (std::size_t i = 0; i < size_; ++i) Py_XDECREF(at(i));
+    }
+    bool add(const std::string& s) {
+        PyObject* o = str(s);
+        if (!o) return false;
+        // Most argv and environments are short: no heap use below kInline.
+        if (size_ < kInline) inline_[size_] = o;
+        else more_.push_back(o);
+        ++size_;
+        return true;
+    }
+    std::size_t size() const { return size_; }
+    PyObject* take(std::size_t i) { return std::exchange(at(i), nullptr); }
+
+private:
+    static constexpr std::size_t kInline = 32;
+    PyObject*& at(std::size_t i) { return i < kInline ? inline_[i] : more_[i - kInline]; }
+    PyObject* inline_[kInline] = {};
+    std::vector<PyObject*> more_;
+    std::size_t size_ = 0;
+};
+
+PyObject* env_dict(const psi::Environment* env) {
+    if (!env) return nullptr;
+    Strings s;
+    for (const auto& [key, value] : *env) {
+        if (!s.add(key) || !s.add(value)) return nullptr;
+    }
+    py::dict d;
+    for (std::size_t i = 0; i + 1 < s.size(); i += 2) {
+        py::object k = py::reinterpret_steal<py::object>(s.take(i));
+        py::object v = py::reinterpret_steal<py::object>(s.take(i + 1));
+        // First occurrence wins, as with getenv(3) in the process itself.
+        if (PyDict_SetDefault(d.ptr(), k.ptr(), v.ptr()) == nullptr) return nullptr;
+    }
+    return d.release().ptr();
+}
+
+PyObject* args_tuple(const std::vector<std::string>* args) {
+    if (!args) return nullptr;
+    Strings s;
+    for (const std::string& a : *args) {
+        if (!s.add(a)) return nullptr;
+    }
+    PyObject* t = PyTuple_New(static_cast<Py_ssize_t>(s.size()));
+    if (!t) return nullptr;
+    for (std::size_t i = 0; i < s.size(); ++i) PyTuple_SET_ITEM(t, static_cast<Py_ssize_t>(i), s.take(i));
+    return t;
+}
+
+// A derived value (cputime, argc, command, pcpu): computed from the
+// snapshot, carrying the status of what it is derived from.
+template <class T, class F>
+PyObject* derived(PyProcess& p, Groups need, const char* name, F compute) {
+    ensure_groups(p, need);
+    psi::Attr<T> a = compute(p.info);
+    if (!a.ok()) return fail(p, a.status(), a.os_error(), need, name);
+    if constexpr (std::is_same_v<T, std::string>) return str(*a.get());
+    else if constexpr (std::is_same_v<T, psi::TimeSpec>) return new_timespec(*a.get());
+    else if constexpr (std::is_floating_point_v<T>) return PyFloat_FromDouble(*a.get());
+    else return integer(a.get());
+}
+
+// New reference, or nullptr with a Python error set. May also throw (a
+// lazy read that failed for another reason than the process being gone).
+using Getter = PyObject* (*)(PyProcess&, const char*);
+
+struct AttrDef {
+    const char* name;
+    Getter get;
+    Groups groups;  // what reading it eagerly needs (ProcessTable(attrs=...))
+    const char* doc;
+};
+
+constexpr Groups kStat = Group::stat;
+constexpr Groups kOwner = Group::owner;
+constexpr Groups kCreds = Group::creds;
+constexpr Groups kNames = Group::owner | Group::names;
+constexpr Groups kRealNames = Group::creds | Group::names;
+constexpr Groups kCommand = Group::args | Group::stat;
+
+#define PSI_GETTER(expr) +[](PyProcess& p, [[maybe_unused]] const char* n) -> PyObject* { return expr; }
+#define PSI_INT(member, grp) PSI_GETTER(integer(get(p, &Info::member, grp, n)))
+#define PSI_TEXT(member, grp) PSI_GETTER(text(get(p, &Info::member, grp, n)))
+#define PSI_TIME(member) PSI_GETTER(time(get(p, &Info::member, kStat, n)))
+#define PSI_EID(member) PSI_GETTER(integer(get(p, &Info::member, owner_group(p), n)))
+
+const AttrDef kAttrs[] = {
+    {"pid", PSI_GETTER(PyLong_FromLong(p.info.pid)), {}, "process id"},
+    {"ppid", PSI_INT(ppid, kStat), kStat, "parent process id"},
+    {"pgrp", PSI_INT(pgrp, kStat), kStat, "process group id"},
+    {"sid", PSI_INT(sid, kStat), kStat, "session id"},
+    {"name", PSI_TEXT(name, kStat), kStat, "accounting name (at most 15 characters on Linux)"},
+    {"exe", PSI_TEXT(exe, Group::exe), Group::exe, "absolute path of the executable"},
+    {"args", PSI_GETTER(args_tuple(get(p, &Info::args, Group::args, n))), Group::args, "argv as a tuple of str"},
+    {"argc", PSI_GETTER(derived<std::size_t>(p, Group::args, n, [](const Info& i) { return i.argc(); })),
+     Group::args, "len(args)"},
+    {"command", PSI_GETTER(derived<std::string>(p, kCommand, n, [](const Info& i) { return i.command(); })),
+     kCommand, "' '.join(args), or name when args is empty"},
+    {"env", PSI_GETTER(env_dict(get(p, &Info::env, Group::env, n))), Group::env, "environment as a dict"},
+    {"cwd", PSI_TEXT(cwd, Group::cwd), Group::cwd, "current working directory"},
+    {"euid", PSI_EID(euid), kOwner, "effective user id"},
+    {"egid", PSI_EID(egid), kOwner, "effective group id"},
+    {"ruid", PSI_INT(ruid, kCreds), kCreds, "real user id"},
+    {"rgid", PSI_INT(rgid, kCreds), kCreds, "real group id"},
+    {"euser", PSI_GETTER(eff_name(p, &Info::euser, n)), kNames,
+     "effective user name (decimal uid when it has no name)"},
+    {"egroup", PSI_GETTER(eff_name(p, &Info::egroup, n)), kNames,
+     "effective group name (decimal gid when it has no name)"},
+    {"ruser", PSI_GETTER(real_name(p, &Info::ruser, n)), kRealNames, "real user name"},
+    {"rgroup", PSI_GETTER(real_name(p, &Info::rgroup, n)), kRealNames, "real group name"},
+    {"terminal",
+     PSI_GETTER([&]() -> PyObject* {
+         const std::string* t = get(p, &Info::terminal, kStat, n);
+         if (t && t->empty()) Py_RETURN_NONE;
+         return text(t);
+     }()),
+     kStat, "controlling terminal path, or None"},
+    {"status", PSI_GETTER([&]() -> PyObject* {
+         const psi::ProcStatus* s = get(p, &Info::status, kStat, n);
+         return s ? PyLong_FromLong(static_cast<int>(*s)) : nullptr;
+     }()),
+     kStat, "one of the PROC_STATUS_* constants"},
+    {"nice", PSI_INT(nice, kStat), kStat, "nice value"},
+    {"priority", PSI_INT(priority, kStat), kStat, "real-time priority: 0 for normal tasks, 1..99 FIFO/RR"},
+    {"nthreads", PSI_INT(nthreads, kStat), kStat, "number of threads"},
+    {"flags", PSI_INT(flags, kStat), kStat, "kernel process flags word"},
+    {"start_time", PSI_TIME(start_time), kStat, "start instant (UTC) as a TimeSpec"},
+    {"jiffies", PSI_INT(jiffies, kStat), kStat, "Linux: start time in clock ticks since boot"},
+    {"utime", PSI_TIME(utime), kStat, "user CPU time as a TimeSpec"},
+    {"stime", PSI_TIME(stime), kStat, "system CPU time as a TimeSpec"},
+    {"cputime", PSI_GETTER(derived<psi::TimeSpec>(p, kStat, n, [](const Info& i) { return i.cputime(); })), kStat,
+     "utime + stime"},
+    {"pcpu", PSI_GETTER(derived<double>(p, kStat, n, [](const Info& i) { return i.pcpu(psi::now()); })), kStat,
+     "lifetime CPU percentage, as ps computes %cpu"},
+    {"rss", PSI_INT(rss, Group::memory), Group::memory, "resident set size in bytes"},
+    {"vsz", PSI_INT(vsz, kStat), kStat, "virtual memory size in bytes"},
+    {"parent", &parent_of, kStat, "the parent Process, or None"},
+    // Seed-era (PSI 0.2) names, kept as aliases.
+    {"command_path", PSI_TEXT(exe, Group::exe), Group::exe, "alias of exe"},
+    {"user", PSI_GETTER(eff_name(p, &Info::euser, n)), kNames, "alias of euser"},
+    {"start_datetime", PSI_GETTER([&]() -> PyObject* {
+         const psi::TimeSpec* t = get(p, &Info::start_time, kStat, n);
+         if (!t) return nullptr;
+         psi::TimeSpec when = *t;  // by value: the conversion runs Python code
+         return to_local_datetime(when).release().ptr();
+     }()),
+     kStat, "start_time as a naive local datetime"},
+    {"resident_size", PSI_INT(rss, Group::memory), Group::memory, "alias of rss"},
+    {"virtual_size", PSI_INT(vsz, kStat), kStat, "alias of vsz"},
+    {"parent_pid", PSI_INT(ppid, kStat), kStat, "alias of ppid"},
+    {"threads", PSI_INT(nthreads, kStat), kStat, "alias of nthreads"},
+    {"current_uid", PSI_EID(euid), kOwner, "alias of euid"},
+    {"current_gid", PSI_EID(egid), kOwner, "alias of egid"},
+    {"current_user", PSI_GETTER(eff_name(p, &Info::euser, n)), kNames, "alias of euser"},
+    {"current_group", PSI_GETTER(eff_name(p, &Info::egroup, n)), kNames, "alias of egroup"},
+    {"real_uid", PSI_INT(ruid, kCreds), kCreds, "alias of ruid"},
+    {"real_gid", PSI_INT(rgid, kCreds), kCreds, "alias of rgid"},
+    {"real_user", PSI_GETTER(real_name(p, &Info::ruser, n)), kRealNames, "alias of ruser"},
+    {"real_group", PSI_GETTER(real_name(p, &Info::rgroup, n)), kRealNames, "alias of rgroup"},
+};
+
+#undef PSI_GETTER
+#undef PSI_INT
+#undef PSI_TEXT
+#undef PSI_TIME
+#undef PSI_EID
+
+// Turns any C++ exception into a Python one; the getset protocol wants a
+// NULL return with the error set, not a C++ throw.
+PyObject* getter(PyObject* self, void* closure) {
+    const auto* def = static_cast<const AttrDef*>(closure);
+    try {
+        // CPython has checked that self is a Process (or subclass) instance,
+        // which holds exactly one C++ value: take it directly instead of a
+        // type-caster lookup per attribute access.
+        auto* inst = reinterpret_cast<py::detail::instance*>(self);
+        auto* p = inst->get_value_and_holder().value_ptr<PyProcess>();
+        if (!p) {
+            PyErr_SetString(PyExc_TypeError, "Process.__init__ was not called");
+            return nullptr;
+        }
+        return def->get(*p, def->name);
+    } catch (py::error_already_set& e) {
+        e.restore();
+    } catch (const py::builtin_exception& e) {
+        e.set_error();
+    } catch (const psi::Error& e) {
+        set_python_error(e.code(), e.what());
+    } catch (const std::system_error& e) {
+        set_python_error(e.code(), e.what());
+    } catch (const std::bad_alloc&) {
+        PyErr_NoMemory();
+    } catch (const std::exception& e) {
+        PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+void install_process_attributes(py::handle cls) {
+    static std::vector<PyGetSetDef> defs;  // must outlive the type
+    defs.clear();
+    defs.reserve(std::size(kAttrs));
+    for (const AttrDef& a : kAttrs) {
+        defs.push_back(PyGetSetDef{a.name, &getter, nullptr, a.doc, const_cast<AttrDef*>(&a)});
+    }
+    auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+    for (PyGetSetDef& d : defs) {
+        py::object descr = py::reinterpret_steal<py::object>(PyDescr_NewGetSet(type, &d));
+        if (!descr) throw py::error_already_set();
+        cls.attr(d.name) = descr;
+    }
+}
+
+std::vector<const char*> process_attribute_names() {
+    std::vector<const char*> names;
+    for (const AttrDef& a : kAttrs) names.push_back(a.name);
+    return names;
+}
+
+Groups groups_for_names(py::handle names) {
+    if (PyUnicode_Check(names.ptr())) throw py::type_error("attrs must be an iterable of attribute names, not a str");
+    Groups g = Group::stat;  // identity and existence come from stat anyway
+    for (py::handle item : names) {
+        if (!PyUnicode_Check(item.ptr())) throw py::type_error("attribute names must be str");
+        std::string n = item.cast<std::string>();
+        bool found = false;
+        for (const AttrDef& a : kAttrs) {
+            if (n == a.name) {
+                g |= a.groups;
+                found = true;
+                break;
+            }
+        }
+        if (!found) throw py::value_error("unknown Process attribute: '" + n + "'");
+    }
+    return g;
+}
+
+}  // namespace psi_py

@@ -1,0 +1,44 @@
+"""psi: process and system information.
+
+``import psi`` is enough to use every part: ``psi.process``, ``psi.arch`` and
+``psi.mount`` are imported with the package (PSI needed separate imports).
+See docs/python-api.md for the full API.
+"""
+
+from __future__ import annotations
+
+# The exceptions must exist before the compiled core is loaded: it looks them
+# up (psi._exceptions) when it initialises.
+from psi._exceptions import (
+    AttrInsufficientPrivsError,
+    AttrNotAvailableError,
+    AttrNotImplementedError,
+    InsufficientPrivsError,
+    MissingResourceError,
+    NoSuchProcessError,
+)
+from psi import _core
+from psi._core import TimeSpec, boottime, loadavg, uptime
+
+# Single-sourced: the compiled core reports PSI_VERSION_STRING, which CMake
+# generates from project(psi VERSION ...), the same line pyproject.toml reads.
+__version__: str = _core.__version__
+
+from psi import arch, mount, process  # noqa: E402  (need the names above)
+
+__all__ = [
+    "AttrInsufficientPrivsError",
+    "AttrNotAvailableError",
+    "AttrNotImplementedError",
+    "InsufficientPrivsError",
+    "MissingResourceError",
+    "NoSuchProcessError",
+    "TimeSpec",
+    "__version__",
+    "arch",
+    "boottime",
+    "loadavg",
+    "mount",
+    "process",
+    "uptime",
+]

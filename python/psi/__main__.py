@@ -1,0 +1,30 @@
+"""``python -m psi``: runs the psi-ps program installed with the package."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def _program() -> Path:
+    # The wheel installs psi-ps twice: on PATH (the scripts directory) and
+    # here, inside the package, so this always finds the one of this install.
+    return Path(__file__).resolve().parent / "_bin" / "psi-ps"
+
+
+def main() -> None:
+    program = _program()
+    if not os.access(program, os.X_OK):
+        sys.stderr.write(
+            f"psi: the psi-ps program is missing from this installation "
+            f"(expected {program}); reinstall psi\n"
+        )
+        sys.exit(127)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(program, ["psi-ps", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

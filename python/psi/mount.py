@@ -1,0 +1,13 @@
+"""Mounted filesystems: ``mounts(remote=False)``.
+
+Each mount is a ``LocalMount`` or a ``RemoteMount`` (both ``MountBase``).
+Sizes come from statvfs; a mount that cannot be queried (EACCES, a stale
+NFS server) stays in the list and its size attributes raise
+``AttrNotAvailableError`` or ``AttrInsufficientPrivsError``.
+"""
+
+from __future__ import annotations
+
+from psi._core import LocalMount, MountBase, RemoteMount, mounts
+
+__all__ = ["LocalMount", "MountBase", "RemoteMount", "mounts"]
