@@ -41,7 +41,10 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
 // Start ticks of `pid` (cheapest identity probe), or no_such_process.
 std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks);
 
-std::error_code send_signal(int pid, int sig);
+// Sends sig to pid. invalid_argument when the context's processes are not
+// this system's own (a fixture tree, another pid namespace's proc): a pid
+// there names some other process here.
+std::error_code send_signal(Context& ctx, int pid, int sig);
 
 ArchInfo arch(Context& ctx);
 std::error_code loadavg(Context& ctx, LoadAvg& out);

@@ -215,7 +215,7 @@ void System::kill(const ProcessInfo& proc, int sig, std::error_code& ec) {
     if (sig < 0 || sig > 64) { ec = make_error_code(errc::invalid_argument); return; }
     // Check identity first so a reused pid never receives the signal.
     if (!exists(proc)) { ec = make_error_code(errc::no_such_process); return; }
-    ec = backend::send_signal(proc.pid, sig);
+    ec = backend::send_signal(*impl_->ctx, proc.pid, sig);
 }
 
 void System::kill(const ProcessInfo& proc, int sig) {

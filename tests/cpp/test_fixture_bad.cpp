@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -239,6 +240,31 @@ TEST_F(FixtureGarbage, ReusedPidIsAnotherProcess) {
     sys.refresh(p, ec);
     EXPECT_EQ(ec, errc::no_such_process) << ec.message();
     EXPECT_NE(p.name.value_or(""), "imposter");
+}
+
+}  // namespace
+
+namespace {
+
+// A fixture tree's pids are not this system's: signalling "its" pid would
+// hit whatever process has that number here. The fixture uses our own pid
+// (with our real start ticks) so that only the proc-root check can refuse.
+TEST(FixtureBad, KillRefusedOnForeignProcRoot) {
+    psi::System live;
+    const psi::ProcessInfo me = live.process(::getpid(), Group::stat);
+    ProcFixture fx;
+    StatFields f;
+    f.starttime = me.start_ticks;
+    fx.add_process(::getpid(), "me", f);
+    psi::System sys = open_fixture(fx);
+    const psi::ProcessInfo fake = sys.process(::getpid(), Group::stat);
+    ASSERT_TRUE(sys.exists(fake));
+    std::error_code ec;
+    sys.kill(fake, 0, ec);
+    EXPECT_EQ(ec, errc::invalid_argument) << ec.message();
+    // The live root may signal it.
+    live.kill(me, 0, ec);
+    EXPECT_FALSE(ec) << ec.message();
 }
 
 }  // namespace

@@ -61,16 +61,16 @@ TEST(LiveSystem, ArchAgainstUnameAndSysconf) {
 
 TEST(LiveSystem, LoadavgAgainstGetloadavg) {
     // glibc's getloadavg(3) takes the kernel's fixed-point averages from
-    // sysinfo(2) exactly; psi reads /proc/loadavg, where fs/proc/loadavg.c
-    // adds FIXED_1/200 (10/2048, integer division) and truncates to two
-    // decimals, so the text is within 0.00512 of the average. The
-    // kernel updates the averages every 5 s and an update can fall between
-    // the two reads: retry until one pair is taken inside the same period.
+    // sysinfo(2), and so does psi for the live /proc: the values must be
+    // equal, not merely close (/proc/loadavg's two decimals would differ).
+    // The kernel updates the averages every 5 s and an update can fall
+    // between the two reads: retry until one pair is taken inside the same
+    // period.
     psi::System sys;
     bool matched = false;
     psi::LoadAvg mine;
     double theirs[3] = {};
-    auto near = [](double a, double b) { return std::fabs(a - b) <= 0.00513; };
+    auto near = [](double a, double b) { return a == b; };
     for (int attempt = 0; attempt < 20 && !matched; ++attempt) {
         mine = sys.loadavg();
         ASSERT_EQ(::getloadavg(theirs, 3), 3);

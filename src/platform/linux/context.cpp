@@ -18,6 +18,15 @@ Context::~Context() {
     if (proc_fd >= 0) ::close(proc_fd);
 }
 
+bool Context::is_own_proc() {
+    if (!own_proc) {
+        struct stat ours{}, given{};
+        own_proc = ::stat("/proc", &ours) == 0 && ::fstat(proc_fd, &given) == 0 && ours.st_dev == given.st_dev &&
+                   ours.st_ino == given.st_ino;
+    }
+    return *own_proc;
+}
+
 void ContextDeleter::operator()(Context* ctx) const noexcept { delete ctx; }
 
 ContextPtr open(const Options& options, std::error_code& ec) {

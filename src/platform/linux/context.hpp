@@ -27,6 +27,11 @@ struct Context {
     std::int64_t boot_checked_ns = 0;
     bool boot_known = false;
 
+    // Whether proc_fd is this process's own /proc (same mount and inode),
+    // i.e. its pids are ours to signal. Decided once, on first use.
+    bool is_own_proc();
+    std::optional<bool> own_proc;
+
     ~Context();
 };
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <climits>
 
 #include "core/classify.hpp"
@@ -194,8 +195,9 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     return {};
 }
 
-std::error_code send_signal(int pid, int sig) {
+std::error_code send_signal(Context& ctx, int pid, int sig) {
     if (pid <= 0) return make_error_code(errc::invalid_argument);  // never signal a group
+    if (!ctx.is_own_proc()) return make_error_code(errc::invalid_argument);
     if (::kill(pid, sig) == 0) return {};
     return detail::classify_process_error(errno);
 }

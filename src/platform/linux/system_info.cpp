@@ -1,6 +1,7 @@
 // System-wide facts: uname, CPU and memory sizes, load, boot time, mounts.
 #include <dirent.h>
 #include <sys/statvfs.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -68,7 +69,19 @@ ArchInfo arch(Context& ctx) {
 }
 
 std::error_code loadavg(Context& ctx, LoadAvg& out) {
-    // getloadavg(3) reads the same file; reading it here honours proc_root.
+    // glibc's getloadavg(3) (and so Python's os.getloadavg()) takes the
+    // kernel's fixed-point averages from sysinfo(2); /proc/loadavg shows
+    // them rounded to two decimals. Use sysinfo for our own /proc so the
+    // values are equal, the file for any other proc root.
+    if (ctx.is_own_proc()) {
+        struct sysinfo si{};
+        if (::sysinfo(&si) == 0) {
+            constexpr double kScale = 1 << SI_LOAD_SHIFT;
+            out = LoadAvg{static_cast<double>(si.loads[0]) / kScale, static_cast<double>(si.loads[1]) / kScale,
+                          static_cast<double>(si.loads[2]) / kScale};
+            return {};
+        }
+    }
     auto r = read_file(ctx, "loadavg", true);
     if (r.err) return detail::classify_process_error(r.err) == make_error_code(errc::no_such_process)
                           ? make_error_code(errc::proc_root_unusable)
