@@ -91,6 +91,24 @@ def test_child_args_env_cwd_exe(spawn: Spawner, tmp_path: Path) -> None:
     assert p.ppid == os.getpid()
 
 
+def test_large_args_and_env(spawn: Spawner) -> None:
+    """argv and environ far beyond the reader's first 16 KiB buffer (the
+    buffer grows, and a short read is only taken as EOF when it is one):
+    compared with the bytes /proc itself gives."""
+    args = [f"arg{i:05d}-" + "x" * 90 for i in range(2000)]  # ~200 KB
+    env = {f"VAR{i:04d}": "v" * 100 for i in range(1000)}  # ~110 KB
+    argv = [PYTHON, "-c", "import time; time.sleep(60)", *args]
+    child = spawn(argv, env=env)
+    settle(child.pid)
+    raw_args = Path(f"/proc/{child.pid}/cmdline").read_bytes()
+    raw_env = Path(f"/proc/{child.pid}/environ").read_bytes()
+    p = Process(child.pid)
+    assert len(raw_args) > 150_000
+    assert p.args == tuple(a.decode() for a in raw_args.split(b"\0")[:-1]) == tuple(argv)
+    expected_env = dict(e.decode().split("=", 1) for e in raw_env.split(b"\0")[:-1])
+    assert p.env == expected_env and len(p.env) >= 1000
+
+
 def test_values_against_ps(sleeper: subprocess.Popen[bytes]) -> None:
     p = Process(sleeper.pid)
     assert p.rss == int(ps_field(p.pid, "rss")) * 1024

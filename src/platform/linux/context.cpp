@@ -65,7 +65,7 @@ std::size_t format_path(char* out, int pid, const char* name) {
     return len;
 }
 
-ReadResult read_file(backend::Context& ctx, const char* rel, bool small) {
+ReadResult read_file(backend::Context& ctx, const char* rel, bool one_shot) {
     int fd = ::openat(ctx.proc_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) return {{}, errno};
     std::size_t used = 0;
@@ -83,7 +83,7 @@ ReadResult read_file(backend::Context& ctx, const char* rel, bool small) {
         }
         if (n == 0) break;
         used += static_cast<std::size_t>(n);
-        if (small && used < ctx.buf.size()) break;
+        if (one_shot && used < ctx.buf.size()) break;
     }
     ::close(fd);
     if (err && used == 0) return {{}, err};

@@ -40,14 +40,19 @@ struct Context {
 namespace psi::linux_proc {
 
 // Reads <root>/<rel> into ctx.buf. Returns the bytes as a view into the
-// buffer, or the errno of the failed openat/read. `small` files (stat,
-// statm) come whole from the first read, as the kernel generates them in one
-// go; others are read until EOF.
+// buffer, or the errno of the failed openat/read.
+//
+// `one_shot`: a read shorter than the buffer is the whole file, so no
+// second read() is spent to see EOF. True for files the kernel produces in
+// one piece: stat, statm, status (single_open seq_files, generated whole
+// and sized to fit) and cmdline, environ (get_mm_cmdline/environ_read loop
+// until the caller's count is filled or the data ends). False for
+// multi-record seq_files such as mounts, which may stop at a page.
 struct ReadResult {
     std::string_view data;
     int err = 0;
 };
-ReadResult read_file(backend::Context& ctx, const char* rel, bool small);
+ReadResult read_file(backend::Context& ctx, const char* rel, bool one_shot);
 
 // "PID/name" into a caller buffer; returns its length.
 std::size_t format_path(char* out, int pid, const char* name);

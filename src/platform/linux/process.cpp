@@ -132,7 +132,7 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     bool have_rss = false, have_ids = false;
     if (groups.has(Group::creds)) {
         format_path(path, pid, "status");
-        auto s = read_file(ctx, path, false);
+        auto s = read_file(ctx, path, true);
         auto f = s.err ? linux_proc::StatusFields{} : linux_proc::parse_status(s.data);
         if (f.have_uid) { out.ruid.set(f.ruid); out.euid.set(f.euid); }
         else { maybe_gone |= record_failure(out.ruid, s.err, kind); out.euid.fail(out.ruid.status(), s.err); }
@@ -170,14 +170,14 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     }
     if (groups.has(Group::args)) {
         format_path(path, pid, "cmdline");
-        auto c = read_file(ctx, path, false);
+        auto c = read_file(ctx, path, true);
         if (c.err) maybe_gone |= record_failure(out.args, c.err, kind);
         else if (c.data.empty() && (kind.kernel_thread || kind.zombie)) out.args.fail(AttrStatus::not_available);
         else out.args.set(linux_proc::split_cmdline(c.data));
     }
     if (groups.has(Group::env)) {
         format_path(path, pid, "environ");
-        auto e = read_file(ctx, path, false);
+        auto e = read_file(ctx, path, true);
         if (e.err) maybe_gone |= record_failure(out.env, e.err, kind);
         else if (e.data.empty() && (kind.kernel_thread || kind.zombie)) out.env.fail(AttrStatus::not_available);
         else out.env.set(linux_proc::split_environ(e.data));
