@@ -3,6 +3,8 @@
 #include "platform/linux/parse.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace psi::linux_proc {
 namespace {
@@ -71,8 +73,14 @@ std::string unescape_octal(std::string_view s) {
 
 std::optional<StatFields> parse_stat(std::string_view text) {
     std::size_t open = text.find('(');
-    std::size_t close = text.rfind(')');
-    if (open == std::string_view::npos || close == std::string_view::npos || close < open) return std::nullopt;
+    if (open == std::string_view::npos) return std::nullopt;
+    // The last ')' ends the name. Searching forward (memchr) from one ')' to
+    // the next is much cheaper than a byte-wise rfind over the ~250 bytes
+    // of numbers, which never contain one.
+    std::size_t close = std::string_view::npos;
+    for (std::size_t at = text.find(')', open + 1); at != std::string_view::npos; at = text.find(')', at + 1))
+        close = at;
+    if (close == std::string_view::npos) return std::nullopt;
     StatFields st;
     auto pid = to_int(Fields{text.substr(0, open)}.next().value_or(""));
     if (!pid || *pid < 0) return std::nullopt;
@@ -83,37 +91,64 @@ std::optional<StatFields> parse_stat(std::string_view text) {
     if (!state || state->size() != 1) return std::nullopt;
     st.state = (*state)[0];
     st.fields = 3;
-    // Fields 4.. in order; stop at the first missing or malformed one so a
-    // short line from an old kernel keeps everything before it.
-    for (int n = 4; n <= 52; ++n) {
-        auto f = rest.next();
-        if (!f) break;
-        auto num = to_signed(*f);
-        std::optional<std::uint64_t> unum = to_unsigned<std::uint64_t>(*f);
-        if (!num && !unum) break;
-        auto as_int = [&] { return num ? static_cast<int>(*num) : 0; };
-        auto as_u64 = [&] { return unum ? *unum : static_cast<std::uint64_t>(*num); };
+    // This runs once per process in every listing, so it is one pass with
+    // no per-field allocation: fields psi uses are parsed as they are met,
+    // the others skipped. A short line (old kernel) or a malformed used
+    // field stops the scan and keeps everything before it.
+    const char* p = rest.s.data() + rest.i;
+    // Any byte <= ' ' separates the fields psi parses; the kernel writes
+    // single spaces and a final newline, which is trimmed here.
+    auto blank = [](char c) { return static_cast<unsigned char>(c) <= ' '; };
+    const char* end = rest.s.data() + rest.s.size();
+    while (end > p && blank(end[-1])) --end;
+    for (int n = 4; n <= 41; ++n) {
+        while (p < end && blank(*p)) ++p;
+        if (p == end) break;
+        constexpr std::uint64_t kUsed = (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 7) | (1ull << 8) |
+                                        (1ull << 9) | (1ull << 14) | (1ull << 15) | (1ull << 18) | (1ull << 19) |
+                                        (1ull << 20) | (1ull << 22) | (1ull << 23) | (1ull << 40) | (1ull << 41);
+        if (!((kUsed >> n) & 1)) {
+            // Unused fields (many are 15-digit addresses) are skipped with
+            // memchr: the kernel separates fields with single spaces.
+            const void* sp = std::memchr(p, ' ', static_cast<std::size_t>(end - p));
+            p = sp ? static_cast<const char*>(sp) : end;
+            st.fields = n;
+            continue;
+        }
+        bool neg = *p == '-';
+        if (neg) ++p;
+        std::uint64_t v = 0;
+        const char* digits = p;
+        while (p < end && is_digit(*p)) {
+            std::uint64_t d = static_cast<std::uint64_t>(*p - '0');
+            if (v > (UINT64_MAX - d) / 10) return st;  // overflow: malformed
+            v = v * 10 + d;
+            ++p;
+        }
+        if (p == digits || (p < end && !blank(*p))) break;
+        // Kernel ints print as signed decimals; keep their two's complement.
+        std::uint64_t u = neg ? ~v + 1 : v;
+        auto i = static_cast<int>(static_cast<std::int64_t>(u));
         switch (n) {
-            case 4: st.ppid = as_int(); break;
-            case 5: st.pgrp = as_int(); break;
-            case 6: st.session = as_int(); break;
+            case 4: st.ppid = i; break;
+            case 5: st.pgrp = i; break;
+            case 6: st.session = i; break;
             // tty_nr is a signed int in the kernel; keep its 32-bit pattern.
-            case 7: st.tty_nr = static_cast<std::uint32_t>(num ? *num : 0); break;
-            case 8: st.tpgid = as_int(); break;
-            case 9: st.flags = as_u64(); break;
-            case 14: st.utime = as_u64(); break;
-            case 15: st.stime = as_u64(); break;
-            case 18: st.priority = as_int(); break;
-            case 19: st.nice = as_int(); break;
-            case 20: st.num_threads = as_int(); break;
-            case 22: st.starttime = as_u64(); break;
-            case 23: st.vsize = as_u64(); break;
-            case 40: st.rt_priority = as_u64(); break;
-            case 41: st.policy = as_int(); break;
+            case 7: st.tty_nr = static_cast<std::uint32_t>(u); break;
+            case 8: st.tpgid = i; break;
+            case 9: st.flags = u; break;
+            case 14: st.utime = u; break;
+            case 15: st.stime = u; break;
+            case 18: st.priority = i; break;
+            case 19: st.nice = i; break;
+            case 20: st.num_threads = i; break;
+            case 22: st.starttime = u; break;
+            case 23: st.vsize = u; break;
+            case 40: st.rt_priority = u; break;
+            case 41: st.policy = i; break;
             default: break;
         }
         st.fields = n;
-        if (n == 41) break;  // nothing later is used
     }
     return st;
 }
@@ -127,12 +162,15 @@ std::optional<std::uint64_t> parse_statm_resident(std::string_view text) {
 
 StatusFields parse_status(std::string_view text) {
     StatusFields out;
-    // One pass over the lines; each key we want starts a line.
+    // One pass over the lines; each key we want starts a line. The kernel
+    // prints Uid/Gid before VmLck before VmRSS (fs/proc/array.c), so the scan
+    // stops at VmRSS; in another order it simply reads to the end.
     std::size_t pos = 0;
     while (pos < text.size()) {
         std::size_t eol = text.find('\n', pos);
         std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
         pos = eol == std::string_view::npos ? text.size() : eol + 1;
+        if (line.size() < 5 || (line[0] != 'U' && line[0] != 'G' && line[0] != 'V')) continue;
         auto two_ids = [&](std::size_t skip, std::uint32_t& real, std::uint32_t& eff) {
             Fields f{line.substr(skip)};
             auto r = f.next(), e = f.next();
@@ -153,7 +191,10 @@ StatusFields parse_status(std::string_view text) {
         if (line.starts_with("Uid:")) out.have_uid = two_ids(4, out.ruid, out.euid);
         else if (line.starts_with("Gid:")) out.have_gid = two_ids(4, out.rgid, out.egid);
         else if (line.starts_with("VmLck:")) out.have_locked = kb(6, out.locked_kb);
-        else if (line.starts_with("VmRSS:")) out.have_rss = kb(6, out.rss_kb);
+        else if (line.starts_with("VmRSS:")) {
+            out.have_rss = kb(6, out.rss_kb);
+            if (out.have_uid && out.have_gid) break;
+        }
     }
     return out;
 }
