@@ -26,6 +26,21 @@ struct Fields {
     }
 };
 
+// Cursor over '\n'-terminated lines (the last one may lack its newline).
+struct Lines {
+    std::string_view s;
+    std::size_t pos = 0;
+
+    std::optional<std::string_view> next() {
+        if (pos >= s.size()) return std::nullopt;
+        std::size_t eol = s.find('\n', pos);
+        if (eol == std::string_view::npos) eol = s.size();
+        std::string_view line = s.substr(pos, eol - pos);
+        pos = eol + 1;
+        return line;
+    }
+};
+
 template <class T>
 std::optional<T> to_unsigned(std::string_view f) {
     if (f.empty()) return std::nullopt;
@@ -165,11 +180,9 @@ StatusFields parse_status(std::string_view text) {
     // One pass over the lines; each key we want starts a line. The kernel
     // prints Uid/Gid before VmLck before VmRSS (fs/proc/array.c), so the scan
     // stops at VmRSS; in another order it simply reads to the end.
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        std::size_t eol = text.find('\n', pos);
-        std::string_view line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-        pos = eol == std::string_view::npos ? text.size() : eol + 1;
+    Lines lines{text};
+    while (auto next = lines.next()) {
+        std::string_view line = *next;
         if (line.size() < 5 || (line[0] != 'U' && line[0] != 'G' && line[0] != 'V')) continue;
         auto two_ids = [&](std::size_t skip, std::uint32_t& real, std::uint32_t& eff) {
             Fields f{line.substr(skip)};
@@ -271,11 +284,9 @@ std::optional<std::string> tty_path_from_dev(std::uint64_t tty_nr) {
 
 std::vector<TtyDriver> parse_tty_drivers(std::string_view text) {
     std::vector<TtyDriver> out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t eol = text.find('\n', start);
-        Fields f{text.substr(start, eol == std::string_view::npos ? std::string_view::npos : eol - start)};
-        start = eol == std::string_view::npos ? text.size() : eol + 1;
+    Lines lines{text};
+    while (auto line = lines.next()) {
+        Fields f{*line};
         auto name = f.next(), prefix = f.next(), major = f.next(), minors = f.next();
         if (!name || !prefix || !major || !minors) continue;
         TtyDriver d;
@@ -338,11 +349,9 @@ std::optional<std::int64_t> parse_btime(std::string_view text) {
 
 std::vector<MountLine> parse_mounts(std::string_view text) {
     std::vector<MountLine> out;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t eol = text.find('\n', start);
-        Fields f{text.substr(start, eol == std::string_view::npos ? std::string_view::npos : eol - start)};
-        start = eol == std::string_view::npos ? text.size() : eol + 1;
+    Lines lines{text};
+    while (auto line = lines.next()) {
+        Fields f{*line};
         auto dev = f.next(), dir = f.next(), type = f.next(), opts = f.next();
         if (!dev || !dir || !type) continue;
         out.push_back({unescape_octal(*dev), unescape_octal(*dir), unescape_octal(*type),
