@@ -33,6 +33,18 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPSI_WE
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j 1
 
+# --- The same C++ tests under AddressSanitizer + UBSan (SPEC section 9):
+# library and tests only, Debug, so a memory error anywhere fails the run.
+if [ "${PSI_TEST_SANITIZE:-1}" = 1 ]; then
+  echo "== C++ tests under ASan + UBSan"
+  asan=$root/build/test-asan
+  cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPSI_SANITIZE=ON -DPSI_WERROR=ON \
+    -DPSI_BUILD_TESTS=ON -DPSI_BUILD_CLI=OFF -DPSI_BUILD_BENCH=OFF -DPSI_INSTALL=OFF >/dev/null
+  cmake --build "$asan" -j "$(nproc)"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$asan" --output-on-failure -j 1
+fi
+
 # --- Python: a fresh venv, `pip install .` exactly as a user would, pytest.
 echo "== Python package and CLI tests"
 venv=$build/venv
