@@ -128,7 +128,7 @@ def make_contenders(args: argparse.Namespace, bins: Binaries) -> list[Contender]
         else:
             out.append(CommandContender(key, label, [path, "-e", "-o", fields], g, args.timeout, env))
     if psi_ps is not None:
-        # psi-ps reads big tables with one thread per CPU by default; this
+        # psi-ps reads big tables with two threads per CPU by default; this
         # line shows the single-threaded cost, the same CPU work ps does.
         out.append(CommandContender("psi_ps_1t", "psi-ps --threads 1 -e -o ...,comm", [psi_ps, "--threads", "1", "-e", "-o", PS_COMM],
                                     g, args.timeout, env))

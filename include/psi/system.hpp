@@ -26,8 +26,9 @@ struct Options {
     // it at fixture trees; containers at a host's proc. Ignored on macOS.
     std::string proc_root = "/proc";
     // Threads that read a table in parallel (each its own slice of pids).
-    // 1 reads in the calling thread only; 0 means one per online CPU. Small
-    // tables (< 256 processes) are always read by one thread.
+    // 1 reads in the calling thread only; 0 means two per online CPU (a
+    // /proc read waits part of the time, so more threads than CPUs pay).
+    // Each thread gets at least 128 processes: small tables use one.
     int threads = 1;
 };
 

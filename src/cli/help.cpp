@@ -32,7 +32,7 @@ void print_help(OutBuf& out) {
         "  --csv               RFC 4180 CSV\n"
         "\n"
         "Speed:\n"
-        "  --threads N         read /proc with N threads (default 0: one per CPU;\n"
+        "  --threads N         read /proc with N threads (default 0: two per CPU;\n"
         "                      listings under 256 processes use one)\n"
         "\n"
         "Information:\n"

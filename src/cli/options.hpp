@@ -46,7 +46,7 @@ struct Request {
     std::vector<SortKey> sort;
     char forest = 0;                 // 'b' --forest, 'u' -H
     OutputKind output = OutputKind::text;
-    // Threads reading the table (psi::Options::threads): 0 = one per CPU.
+    // Threads reading the table (psi::Options::threads): 0 = two per CPU.
     int threads = 0;
 
     // Informational actions.

@@ -169,7 +169,10 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
     for (std::size_t i = 0; i < pids.size(); ++i) procs[i].pid = pids[i];
     Groups need = backend_groups(groups, {});
 
-    std::size_t workers = impl_->options.threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
+    // Auto: two threads per CPU. A /proc read spends part of its time off
+    // the CPU (measured on a 2-vCPU VM: psi-ps with 4 threads beat 2 threads
+    // by ~25 % on 1,000 processes, 8 threads gained nothing more).
+    std::size_t workers = impl_->options.threads <= 0 ? 2 * std::max(1u, std::thread::hardware_concurrency())
                                                       : static_cast<std::size_t>(impl_->options.threads);
     workers = std::min<std::size_t>({workers, 64, std::max<std::size_t>(1, procs.size() / 128)});
     if (workers <= 1) {

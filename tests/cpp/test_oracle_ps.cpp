@@ -190,4 +190,39 @@ TEST(OraclePs, NoProcessMissing) {
     for (pid_t k : kids.pids()) EXPECT_NE(b.find(k), nullptr) << k;
 }
 
+// Options::threads splits the pid list into slices read by parallel
+// threads, each with its own backend context. The result must be what a
+// one-thread read gives: every pid in order, and for our own sleepers (whose
+// values cannot move) the same values, field by field.
+TEST(OraclePs, ParallelReadEqualsSequential) {
+    psi_test::Sleepers kids;
+    kids.fill_to(1100, 3000);
+    const psi::Groups groups = psi::groups::ps_args | psi::Group::creds;
+    psi::System one;
+    const psi::ProcessTable a = one.table(groups);
+    for (int threads : {0, 2, 7}) {
+        psi::Options opts;
+        opts.threads = threads;
+        psi::System many(opts);
+        const psi::ProcessTable b = many.table(groups);
+        ASSERT_GE(b.size(), 1000u);
+        for (std::size_t i = 1; i < b.size(); ++i) ASSERT_LT(b[i - 1].pid, b[i].pid) << "threads " << threads;
+        for (pid_t k : kids.pids()) {
+            const psi::ProcessInfo* x = a.find(k);
+            const psi::ProcessInfo* y = b.find(k);
+            ASSERT_NE(x, nullptr) << k;
+            ASSERT_NE(y, nullptr) << "threads " << threads << " lost pid " << k;
+            EXPECT_EQ(x->start_ticks, y->start_ticks);
+            EXPECT_EQ(x->ppid.value_or(-1), y->ppid.value_or(-2));
+            EXPECT_EQ(x->name.value_or("a"), y->name.value_or("b"));
+            EXPECT_EQ(x->rss.value_or(1), y->rss.value_or(2));
+            EXPECT_EQ(x->vsz.value_or(1), y->vsz.value_or(2));
+            EXPECT_EQ(x->euser.value_or("a"), y->euser.value_or("b"));
+            EXPECT_EQ(x->ruid.value_or(1), y->ruid.value_or(2));
+            EXPECT_EQ(x->args.value_or({"a"}), y->args.value_or({"b"}));
+            EXPECT_EQ(x->start_time.value_or({}), y->start_time.value_or({1, 0}));
+        }
+    }
+}
+
 }  // namespace
