@@ -19,9 +19,8 @@ using psi::errc;
 using psi::Group;
 using psi_test::ProcFiles;
 using psi_test::ProcFixture;
+using psi_test::open_fixture;
 using psi_test::StatFields;
-
-psi::System open_fixture(const ProcFixture& fx) { return psi::System(psi::Options{.proc_root = fx.root()}); }
 
 bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 

@@ -17,12 +17,11 @@ using psi::AttrStatus;
 using psi::Group;
 using psi_test::ProcFiles;
 using psi_test::ProcFixture;
+using psi_test::open_fixture;
 using psi_test::StatFields;
 
 constexpr unsigned long long kPfKthread = 0x00200000;  // include/linux/sched.h
 constexpr unsigned long long kPfExiting = 0x00000004;
-
-psi::System open_fixture(const ProcFixture& fx) { return psi::System(psi::Options{.proc_root = fx.root()}); }
 
 // What the kernel shows for a task with no mm and no fs (kernel thread) or
 // one that has exited (zombie): empty cmdline and environ, and readlink of

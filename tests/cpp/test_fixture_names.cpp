@@ -23,9 +23,8 @@ using psi::AttrStatus;
 using psi::Group;
 using psi_test::ProcFiles;
 using psi_test::ProcFixture;
+using psi_test::open_fixture;
 using psi_test::StatFields;
-
-psi::System open_fixture(const ProcFixture& fx) { return psi::System(psi::Options{.proc_root = fx.root()}); }
 
 std::string name_of_uid(uid_t uid) {
     const passwd* pw = ::getpwuid(uid);

@@ -14,8 +14,7 @@ namespace {
 
 using psi::errc;
 using psi_test::ProcFixture;
-
-psi::System open_fixture(const ProcFixture& fx) { return psi::System(psi::Options{.proc_root = fx.root()}); }
+using psi_test::open_fixture;
 
 const psi::MountInfo* find_mount(const std::vector<psi::MountInfo>& v, const std::string& mountpoint) {
     auto it = std::find_if(v.begin(), v.end(), [&](const psi::MountInfo& m) { return m.mountpoint == mountpoint; });
