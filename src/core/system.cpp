@@ -2,7 +2,6 @@
 // context and the name caches; decides which groups still need reading.
 #include <algorithm>
 #include <climits>
-#include <csignal>
 #include <thread>
 
 #include "core/backend.hpp"

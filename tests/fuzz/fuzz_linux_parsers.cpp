@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         case 4: (void)lp::split_environ(text); break;
         case 5: (void)lp::parse_loadavg(text); break;
-        case 6: (void)lp::parse_btime(text); break;
+        case 6: (void)lp::parse_statm_resident(text); (void)lp::tty_path_from_dev(size); break;
         case 7: {
             for (auto& m : lp::parse_mounts(text)) {
                 std::string host;

@@ -339,14 +339,6 @@ std::optional<LoadAvg> parse_loadavg(std::string_view text) {
     return LoadAvg{v[0], v[1], v[2]};
 }
 
-std::optional<std::int64_t> parse_btime(std::string_view text) {
-    std::size_t at = text.find("\nbtime ");
-    if (at == std::string_view::npos) return std::nullopt;
-    Fields f{text.substr(at + 7)};
-    auto v = f.next();
-    return v ? to_signed(*v) : std::nullopt;
-}
-
 std::vector<MountLine> parse_mounts(std::string_view text) {
     std::vector<MountLine> out;
     Lines lines{text};

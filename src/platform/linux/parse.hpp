@@ -82,9 +82,6 @@ std::optional<std::string> tty_path_from_drivers(std::uint64_t tty_nr, const std
 // /proc/loadavg: the first three numbers.
 std::optional<LoadAvg> parse_loadavg(std::string_view text);
 
-// /proc/stat "btime N" (whole seconds; only a cross-check, see SPEC §4).
-std::optional<std::int64_t> parse_btime(std::string_view text);
-
 // /proc/self/mounts (fstab(5) format, octal escapes such as \040 for space).
 struct MountLine {
     std::string device, mountpoint, fstype, options;

@@ -219,7 +219,7 @@ void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
         for (long off = 0; off < n;) {
             // struct linux_dirent64: d_ino(8) d_off(8) d_reclen(2) d_type(1) d_name
             unsigned short reclen;
-            __builtin_memcpy(&reclen, buf + off + 16, sizeof reclen);
+            std::memcpy(&reclen, buf + off + 16, sizeof reclen);
             const char* name = buf + off + 19;
             if (*name >= '1' && *name <= '9') {
                 long v = 0;

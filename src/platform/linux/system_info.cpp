@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <set>
 #include <utility>
 
-#include "core/classify.hpp"
 #include "platform/linux/context.hpp"
 
 namespace psi::backend {
@@ -83,9 +83,7 @@ std::error_code loadavg(Context& ctx, LoadAvg& out) {
         }
     }
     auto r = read_file(ctx, "loadavg", true);
-    if (r.err) return detail::classify_process_error(r.err) == make_error_code(errc::no_such_process)
-                          ? make_error_code(errc::proc_root_unusable)
-                          : make_error_code(errc::os_error);
+    if (r.err) return make_error_code(r.err == ENOENT ? errc::proc_root_unusable : errc::os_error);
     auto v = linux_proc::parse_loadavg(r.data);
     if (!v) return make_error_code(errc::parse_error);
     out = *v;
