@@ -1,7 +1,9 @@
 // psi::System: the facade over the one compiled backend. Owns the backend
 // context and the name caches; decides which groups still need reading.
 #include <algorithm>
+#include <atomic>
 #include <climits>
+#include <system_error>
 #include <thread>
 
 #include "core/backend.hpp"
@@ -154,6 +156,23 @@ void read_slice(backend::Context& ctx, Groups need, std::vector<ProcessInfo>& pr
     }
 }
 
+// Workers claim small chunks from a shared counter instead of owning a fixed
+// slice: on a VM whose vCPUs the host preempts, one stalled thread would
+// otherwise hold the whole table back, and kernel threads (cheap: no mm)
+// cluster at low pids. 32 rows are ~0.3 ms of work, so the counter is touched
+// a few dozen times per 1,000 processes.
+constexpr std::size_t kChunk = 32;
+
+void read_chunks(backend::Context& ctx, Groups need, std::vector<ProcessInfo>& procs,
+                 std::atomic<std::size_t>& next) {
+    const std::size_t n = procs.size();
+    for (;;) {
+        std::size_t first = next.fetch_add(kChunk, std::memory_order_relaxed);
+        if (first >= n) return;
+        read_slice(ctx, need, procs, first, std::min(n, first + kChunk));
+    }
+}
+
 }  // namespace
 
 ProcessTable System::table(Groups groups, std::error_code& ec) {
@@ -177,20 +196,24 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
     if (workers <= 1) {
         read_slice(*impl_->ctx, need, procs, 0, procs.size());
     } else {
-        // Each worker gets its own backend context (fd, buffers); the slices
-        // are contiguous so the result stays in pid order.
+        // Each worker has its own backend context (fd, buffers); rows land
+        // at their index, so the result stays in pid order.
+        std::atomic<std::size_t> next{0};
         std::vector<std::thread> threads;
-        std::size_t n = procs.size();
         for (std::size_t w = 1; w < workers; ++w) {
-            threads.emplace_back([&, w] {
-                std::error_code wec;
-                backend::ContextPtr ctx = backend::open(impl_->options, wec);
-                std::size_t first = n * w / workers, last = n * (w + 1) / workers;
-                if (ctx) read_slice(*ctx, need, procs, first, last);
-                else for (std::size_t i = first; i < last; ++i) procs[i].pid = -1;
-            });
+            // No thread (threads-max, RLIMIT_NPROC) or no context (fd limit):
+            // the threads that exist, at least this one, do the work.
+            try {
+                threads.emplace_back([&] {
+                    std::error_code wec;
+                    backend::ContextPtr ctx = backend::open(impl_->options, wec);
+                    if (ctx) read_chunks(*ctx, need, procs, next);
+                });
+            } catch (const std::system_error&) {
+                break;
+            }
         }
-        read_slice(*impl_->ctx, need, procs, 0, n / workers);
+        read_chunks(*impl_->ctx, need, procs, next);
         for (auto& t : threads) t.join();
     }
     std::erase_if(procs, [](const ProcessInfo& p) { return p.pid < 0; });

@@ -12,6 +12,9 @@
 // sleepers, whose state nothing else touches, must match on all fields.
 #include <gtest/gtest.h>
 
+#include <grp.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,6 +23,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "psi/psi.hpp"
@@ -190,8 +195,8 @@ TEST(OraclePs, NoProcessMissing) {
     for (pid_t k : kids.pids()) EXPECT_NE(b.find(k), nullptr) << k;
 }
 
-// Options::threads splits the pid list into slices read by parallel
-// threads, each with its own backend context. The result must be what a
+// Options::threads has parallel threads claim chunks of the pid list, each
+// with its own backend context. The result must be what a
 // one-thread read gives: every pid in order, and for our own sleepers (whose
 // values cannot move) the same values, field by field.
 TEST(OraclePs, ParallelReadEqualsSequential) {
@@ -223,6 +228,39 @@ TEST(OraclePs, ParallelReadEqualsSequential) {
             EXPECT_EQ(x->start_time.value_or({}), y->start_time.value_or({1, 0}));
         }
     }
+}
+
+// When no thread can be created (threads-max, RLIMIT_NPROC), a parallel
+// read must still list every process, from the calling thread alone. A
+// child turned into "nobody" with RLIMIT_NPROC 0 cannot clone(2).
+TEST(OraclePs, ParallelReadWithoutThreadsStillComplete) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to become nobody";
+    psi_test::Sleepers kids;
+    kids.fill_to(1100, 3000);
+    const std::size_t expected = psi::System().table(psi::groups::ps).size();
+    ASSERT_GE(expected, 1000u);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        rlimit none{0, 0};
+        if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(10);
+        if (::setrlimit(RLIMIT_NPROC, &none) != 0) ::_exit(11);
+        try {
+            std::thread([] {}).join();
+            ::_exit(12);  // the limit did not bite: the test would prove nothing
+        } catch (const std::system_error&) {
+        }
+        psi::Options opts;
+        opts.threads = 4;
+        const std::size_t got = psi::System(opts).table(psi::groups::ps).size();
+        // Processes may come and go meanwhile, but not hundreds.
+        ::_exit(got + 50 >= expected && got <= expected + 50 ? 0 : 13);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << status;
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "10/11: could not drop privileges, 12: thread creation still worked, "
+                                         "13: the table lost processes";
 }
 
 }  // namespace
