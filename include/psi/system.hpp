@@ -25,7 +25,7 @@ struct Options {
     // Where the process filesystem is mounted (Linux, Solaris). Tests point
     // it at fixture trees; containers at a host's proc. Ignored on macOS.
     std::string proc_root = "/proc";
-    // Threads that read a table in parallel (each its own slice of pids).
+    // Threads that read a table in parallel (taking chunks of pids in turn).
     // 1 reads in the calling thread only; 0 means two per online CPU (a
     // /proc read waits part of the time, so more threads than CPUs pay).
     // Each thread gets at least 128 processes: small tables use one.
