@@ -23,7 +23,9 @@ namespace psi {
 
 struct Options {
     // Where the process filesystem is mounted (Linux, Solaris). Tests point
-    // it at fixture trees; containers at a host's proc. Ignored on macOS.
+    // it at fixture trees; containers at a host's proc. macOS has none: only
+    // "/proc" or "" (this system) are accepted there, anything else is
+    // errc::proc_root_unusable.
     std::string proc_root = "/proc";
     // Threads that read a table in parallel (taking chunks of pids in turn).
     // 1 reads in the calling thread only; 0 means two per online CPU (a

@@ -3,6 +3,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <limits>
 
 namespace psi {
 
@@ -42,12 +43,16 @@ struct TimeSpec {
 private:
     constexpr void normalise() {
         constexpr std::int64_t kBillion = 1'000'000'000;
-        tv_sec += tv_nsec / kBillion;
+        std::int64_t carry = tv_nsec / kBillion;
         tv_nsec %= kBillion;
         if (tv_nsec < 0) {
             tv_nsec += kBillion;
-            tv_sec -= 1;
+            carry -= 1;
         }
+        // Values decoded from a damaged record can be anything: saturate
+        // rather than overflow (signed overflow is undefined behaviour).
+        if (__builtin_add_overflow(tv_sec, carry, &tv_sec))
+            tv_sec = carry > 0 ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
     }
 };
 

@@ -24,6 +24,13 @@ using ContextPtr = std::unique_ptr<Context, ContextDeleter>;
 // configured root cannot be used.
 ContextPtr open(const Options& options, std::error_code& ec);
 
+// A context for one more thread reading the table that `parent` has just
+// listed (Options::threads). It may share, read-only, what list_pids left in
+// the parent (macOS keeps the KERN_PROC_ALL rows there), so a parallel read
+// costs no more system calls than a one-thread read. Called from the worker
+// thread while the parent's own thread reads too: it must only read parent.
+ContextPtr open_worker(const Context& parent, std::error_code& ec);
+
 // Pids of thread-group leaders, in any order.
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec);
 

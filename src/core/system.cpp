@@ -206,7 +206,7 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
             try {
                 threads.emplace_back([&] {
                     std::error_code wec;
-                    backend::ContextPtr ctx = backend::open(impl_->options, wec);
+                    backend::ContextPtr ctx = backend::open_worker(*impl_->ctx, wec);
                     if (ctx) read_chunks(*ctx, need, procs, next);
                 });
             } catch (const std::system_error&) {

@@ -37,6 +37,18 @@ TEST(TimeSpec, NormalisesNanosecondOverflow) {
     expect_ts(TimeSpec(0, 1'000'000'000), 1, 0);
 }
 
+// A damaged record can decode to any pair of numbers; the carry out of the
+// nanoseconds must saturate the seconds, not overflow them (UB, which the
+// UBSan run of this suite reports).
+TEST(TimeSpec, CarrySaturatesAtTheLimits) {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+    expect_ts(TimeSpec(kMax, 2'500'000'000), kMax, 500'000'000);
+    expect_ts(TimeSpec(kMin, -1), kMin, 999'999'999);
+    expect_ts(TimeSpec(kMax - 1, 1'000'000'000), kMax, 0);
+    expect_ts(TimeSpec(kMin + 1, -1), kMin, 999'999'999);
+}
+
 TEST(TimeSpec, NormalisesNegativeNanoseconds) {
     expect_ts(TimeSpec(0, -1), -1, 999'999'999);
     expect_ts(TimeSpec(0, -250'000'000), -1, 750'000'000);

@@ -11,51 +11,38 @@
 
 #include "core/backend.hpp"
 #include "platform/linux/parse.hpp"
+#include "platform/posix/proc_root.hpp"
 
 namespace psi::backend {
 
-struct Context {
-    std::string root;
-    int proc_fd = -1;
-    long page_size = 4096;
-    long clk_tck = 100;
-    std::vector<char> buf;  // grows for big cmdline/environ, then stays
+// The proc root, its fd, the read buffer and the constants are the shared
+// POSIX part (platform/posix/proc_root.hpp).
+struct Context : posix::ProcRoot {
     std::optional<std::vector<linux_proc::TtyDriver>> tty_drivers;
     // boot_instant() costs ~10 clock reads; a table asks once per process,
     // so the value is reused for 100 ms of CLOCK_MONOTONIC_COARSE.
     TimeSpec boot;
     std::int64_t boot_checked_ns = 0;
     bool boot_known = false;
-
-    // Whether proc_fd is this process's own /proc (same mount and inode),
-    // i.e. its pids are ours to signal. Decided once, on first use.
-    bool is_own_proc();
-    std::optional<bool> own_proc;
-
-    ~Context();
 };
 
 }  // namespace psi::backend
 
 namespace psi::linux_proc {
 
-// Reads <root>/<rel> into ctx.buf. Returns the bytes as a view into the
-// buffer, or the errno of the failed openat/read.
-//
-// `one_shot`: a read shorter than the buffer is the whole file, so no
-// second read() is spent to see EOF. True for files the kernel produces in
-// one piece: stat, statm, status (single_open seq_files, generated whole
-// and sized to fit) and cmdline, environ (get_mm_cmdline/environ_read loop
-// until the caller's count is filled or the data ends). False for
-// multi-record seq_files such as mounts, which may stop at a page.
-struct ReadResult {
-    std::string_view data;
-    int err = 0;
-};
-ReadResult read_file(backend::Context& ctx, const char* rel, bool one_shot);
+// Reads <root>/<rel> into ctx.buf (posix::read_file). `one_shot` for files
+// the kernel produces in one piece: stat, statm, status (single_open
+// seq_files, generated whole and sized to fit) and cmdline, environ
+// (get_mm_cmdline/environ_read loop until the caller's count is filled or
+// the data ends); not for multi-record seq_files such as mounts, which may
+// stop at a page. Capped at 64 MiB: a process cannot make us exhaust memory
+// with a huge environment.
+using posix::ReadResult;
+inline ReadResult read_file(backend::Context& ctx, const char* rel, bool one_shot) {
+    return posix::read_file(ctx, rel, one_shot, std::size_t{64} << 20);
+}
 
-// "PID/name" into a caller buffer; returns its length.
-std::size_t format_path(char* out, int pid, const char* name);
+using posix::format_path;
 
 // Boot instant, CLOCK_REALTIME - CLOCK_BOOTTIME, computed once per process
 // and only replaced when the wall clock was stepped (moves > 5 ms), so that

@@ -23,15 +23,6 @@ namespace {
 // include/linux/sched.h: the task is a kernel thread.
 constexpr std::uint64_t kPfKthread = 0x00200000;
 
-// Records a failed read of one attribute; returns true when the process may
-// have exited (the caller then checks once whether stat is still there).
-template <class T>
-bool record_failure(Attr<T>& attr, int err, const detail::ProcessKind& kind) {
-    detail::Classified c = detail::classify_attr_error(err, kind);
-    attr.fail(c.status, err);
-    return c.verdict == detail::Verdict::maybe_gone;
-}
-
 std::optional<std::string> terminal_path(Context& ctx, std::uint64_t tty_nr) {
     if (auto fixed = linux_proc::tty_path_from_dev(tty_nr)) return fixed;
     if (!ctx.tty_drivers) {
@@ -86,7 +77,7 @@ bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr,
     format_path(path, pid, name);
     char target[PATH_MAX + 1];
     ssize_t n = ::readlinkat(ctx.proc_fd, path, target, sizeof target - 1);
-    if (n < 0) return record_failure(attr, errno, kind);
+    if (n < 0) return detail::record_attr_failure(attr, errno, kind);
     std::string_view link(target, static_cast<std::size_t>(n));
     if (strip_deleted) link = linux_proc::strip_deleted_suffix(link);
     attr.set(std::string(link));
@@ -135,9 +126,9 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
         auto s = read_file(ctx, path, true);
         auto f = s.err ? linux_proc::StatusFields{} : linux_proc::parse_status(s.data);
         if (f.have_uid) { out.ruid.set(f.ruid); out.euid.set(f.euid); }
-        else { maybe_gone |= record_failure(out.ruid, s.err, kind); out.euid.fail(out.ruid.status(), s.err); }
+        else { maybe_gone |= detail::record_attr_failure(out.ruid, s.err, kind); out.euid.fail(out.ruid.status(), s.err); }
         if (f.have_gid) { out.rgid.set(f.rgid); out.egid.set(f.egid); }
-        else { record_failure(out.rgid, s.err, kind); out.egid.fail(out.rgid.status(), s.err); }
+        else { detail::record_attr_failure(out.rgid, s.err, kind); out.egid.fail(out.rgid.status(), s.err); }
         have_ids = f.have_uid && f.have_gid;
         if (!s.err) {
             // Kernel threads have no Vm* lines: nothing is resident or locked.
@@ -155,7 +146,7 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
         auto m = read_file(ctx, path, true);
         auto pages = m.err ? std::nullopt : linux_proc::parse_statm_resident(m.data);
         if (pages) out.rss.set(*pages * static_cast<std::uint64_t>(ctx.page_size));
-        else maybe_gone |= record_failure(out.rss, m.err, kind);
+        else maybe_gone |= detail::record_attr_failure(out.rss, m.err, kind);
     }
     if (groups.has(Group::owner) && !have_ids) {
         format_path(path, pid, nullptr);
@@ -164,21 +155,21 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
             out.euid.set(sb.st_uid);
             out.egid.set(sb.st_gid);
         } else {
-            maybe_gone |= record_failure(out.euid, errno, kind);
+            maybe_gone |= detail::record_attr_failure(out.euid, errno, kind);
             out.egid.fail(out.euid.status(), out.euid.os_error());
         }
     }
     if (groups.has(Group::args)) {
         format_path(path, pid, "cmdline");
         auto c = read_file(ctx, path, true);
-        if (c.err) maybe_gone |= record_failure(out.args, c.err, kind);
+        if (c.err) maybe_gone |= detail::record_attr_failure(out.args, c.err, kind);
         else if (c.data.empty() && (kind.kernel_thread || kind.zombie)) out.args.fail(AttrStatus::not_available);
         else out.args.set(linux_proc::split_cmdline(c.data));
     }
     if (groups.has(Group::env)) {
         format_path(path, pid, "environ");
         auto e = read_file(ctx, path, true);
-        if (e.err) maybe_gone |= record_failure(out.env, e.err, kind);
+        if (e.err) maybe_gone |= detail::record_attr_failure(out.env, e.err, kind);
         else if (e.data.empty() && (kind.kernel_thread || kind.zombie)) out.env.fail(AttrStatus::not_available);
         else out.env.set(linux_proc::split_environ(e.data));
     }
@@ -195,12 +186,7 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     return {};
 }
 
-std::error_code send_signal(Context& ctx, int pid, int sig) {
-    if (pid <= 0) return make_error_code(errc::invalid_argument);  // never signal a group
-    if (!ctx.is_own_proc()) return make_error_code(errc::invalid_argument);
-    if (::kill(pid, sig) == 0) return {};
-    return detail::classify_process_error(errno);
-}
+std::error_code send_signal(Context& ctx, int pid, int sig) { return posix::send_signal(ctx, pid, sig); }
 
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
     ec.clear();

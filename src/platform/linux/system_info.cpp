@@ -1,8 +1,6 @@
 // System-wide facts: uname, CPU and memory sizes, load, boot time, mounts.
 #include <dirent.h>
-#include <sys/statvfs.h>
 #include <sys/sysinfo.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +9,7 @@
 #include <utility>
 
 #include "platform/linux/context.hpp"
+#include "platform/posix/system_facts.hpp"
 
 namespace psi::backend {
 
@@ -49,22 +48,10 @@ std::optional<int> physical_cores() {
 
 ArchInfo arch(Context& ctx) {
     ArchInfo a;
-    utsname u{};
-    if (::uname(&u) == 0) {
-        a.sysname = u.sysname;
-        a.nodename = u.nodename;
-        a.release = u.release;
-        a.version = u.version;
-        a.machine = u.machine;
-    }
+    posix::fill_uname(a);
     a.release_info = linux_proc::parse_release_info(a.release);
-    a.cpu_count = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+    posix::fill_sysconf(a, ctx.page_size, ctx.clk_tck);
     a.physical_cpu_count = physical_cores();
-    a.page_size = ctx.page_size;
-    a.clock_ticks = ctx.clk_tck;
-    long pages = ::sysconf(_SC_PHYS_PAGES);
-    a.total_memory = pages > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(ctx.page_size) : 0;
-    a.bits = static_cast<int>(sizeof(void*) * 8);
     return a;
 }
 
@@ -116,24 +103,7 @@ std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>
         m.mountpoint = std::move(line.mountpoint);
         m.fstype = std::move(line.fstype);
         m.options = std::move(line.options);
-        struct statvfs sv{};
-        if (::statvfs(m.mountpoint.c_str(), &sv) == 0) {
-            auto frsize = static_cast<std::uint64_t>(sv.f_frsize ? sv.f_frsize : sv.f_bsize);
-            m.total.set(sv.f_blocks * frsize);
-            m.free.set(sv.f_bfree * frsize);
-            m.available.set(sv.f_bavail * frsize);
-            m.inodes.set(sv.f_files);
-            m.free_inodes.set(sv.f_ffree);
-            m.available_inodes.set(sv.f_favail);
-        } else {
-            // One unqueryable mount (EACCES, stale NFS handle) never fails
-            // the list; its sizes say why.
-            int err = errno;
-            AttrStatus st = (err == EACCES || err == EPERM) ? AttrStatus::insufficient_privs
-                                                            : AttrStatus::not_available;
-            for (auto* a : {&m.total, &m.free, &m.available, &m.inodes, &m.free_inodes, &m.available_inodes})
-                a->fail(st, err);
-        }
+        posix::fill_fs_sizes(m);
         out.push_back(std::move(m));
     }
     return {};

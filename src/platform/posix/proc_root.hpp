@@ -1,0 +1,68 @@
+// What the /proc-style backends (Linux, Solaris) share: the process
+// directory opened once (every per-process open is one openat relative to
+// it, no path built from "/"), "PID/name" paths, and whole-file reads into
+// one reused buffer. Each backend's Context derives from ProcRoot.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace psi::posix {
+
+struct ProcRoot {
+    std::string root;
+    int proc_fd = -1;
+    std::vector<char> buf;  // grows for a large file up to the read's cap, then stays
+    long page_size = 4096;  // sysconf, read once
+    long clk_tck = 100;
+
+    ProcRoot() = default;
+    ProcRoot(const ProcRoot&) = delete;
+    ProcRoot& operator=(const ProcRoot&) = delete;
+    ~ProcRoot();
+
+    // Opens `path` ("" means /proc) as a directory, sizes buf and reads the
+    // constants. False when it cannot be opened (the caller reports
+    // proc_root_unusable).
+    bool open_root(const std::string& path, std::size_t buf_size);
+
+    // Whether proc_fd is this process's own /proc (same device and inode),
+    // i.e. its pids are ours to signal. Decided once, on first use.
+    bool is_own_proc();
+
+private:
+    std::optional<bool> own_proc_;
+};
+
+// kill(2) for a backend whose pids come from `r`: invalid_argument for a
+// pid <= 0 (never a process group) and when r is not this system's own
+// /proc (a fixture tree, another pid namespace's proc: a pid there names
+// some other process here); else the errno, through the one translation
+// point (classify_process_error).
+std::error_code send_signal(ProcRoot& r, int pid, int sig);
+
+// "PID/name" (or "PID" when name is null) into `out`, which has room for
+// kPathMax bytes; a longer name is cut. Returns the length.
+inline constexpr std::size_t kPathMax = 64;
+std::size_t format_path(char* out, int pid, const char* name);
+
+// Reads <root>/<rel> into r.buf: the bytes as a view into the buffer, or the
+// errno of the failed openat/read (with no bytes). The buffer doubles up to
+// `cap`; what lies beyond is not read (a hostile process cannot make us
+// allocate without bound).
+//
+// `one_shot`: a read shorter than the buffer is the whole file, so no second
+// read() is spent to see end of file. True for files the kernel produces in
+// one piece (Linux stat, statm, status, cmdline, environ; Solaris binary
+// records); false for multi-record files that may stop at a page (mounts).
+struct ReadResult {
+    std::string_view data;
+    int err = 0;
+};
+ReadResult read_file(ProcRoot& r, const char* rel, bool one_shot, std::size_t cap);
+
+}  // namespace psi::posix

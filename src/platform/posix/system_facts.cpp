@@ -1,0 +1,61 @@
+#include "platform/posix/system_facts.hpp"
+
+#include <sys/statvfs.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+
+#include "psi/error.hpp"
+
+namespace psi::posix {
+
+void fill_uname(ArchInfo& a) {
+    utsname u{};
+    // POSIX: -1 on failure; Solaris returns a non-negative value on success.
+    if (::uname(&u) < 0) return;
+    a.sysname = u.sysname;
+    a.nodename = u.nodename;
+    a.release = u.release;
+    a.version = u.version;
+    a.machine = u.machine;
+}
+
+void fill_sysconf(ArchInfo& a, long page_size, long clock_ticks) {
+    a.cpu_count = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+    a.page_size = page_size;
+    a.clock_ticks = clock_ticks;
+    long pages = ::sysconf(_SC_PHYS_PAGES);
+    a.total_memory = pages > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) : 0;
+    a.bits = static_cast<int>(sizeof(void*) * 8);
+}
+
+std::error_code load_average(LoadAvg& out) {
+    double v[3] = {0, 0, 0};
+    if (::getloadavg(v, 3) != 3) return make_error_code(errc::os_error);
+    out = LoadAvg{v[0], v[1], v[2]};
+    return {};
+}
+
+void fill_fs_sizes(MountInfo& m) {
+    struct statvfs sv{};
+    if (::statvfs(m.mountpoint.c_str(), &sv) == 0) {
+        // f_frsize is the unit of the block counts; some file systems leave
+        // it 0 and mean f_bsize (statvfs(3)).
+        auto frsize = static_cast<std::uint64_t>(sv.f_frsize ? sv.f_frsize : sv.f_bsize);
+        m.total.set(static_cast<std::uint64_t>(sv.f_blocks) * frsize);
+        m.free.set(static_cast<std::uint64_t>(sv.f_bfree) * frsize);
+        m.available.set(static_cast<std::uint64_t>(sv.f_bavail) * frsize);
+        m.inodes.set(static_cast<std::uint64_t>(sv.f_files));
+        m.free_inodes.set(static_cast<std::uint64_t>(sv.f_ffree));
+        m.available_inodes.set(static_cast<std::uint64_t>(sv.f_favail));
+        return;
+    }
+    int err = errno;
+    AttrStatus st = (err == EACCES || err == EPERM) ? AttrStatus::insufficient_privs : AttrStatus::not_available;
+    for (auto* a : {&m.total, &m.free, &m.available, &m.inodes, &m.free_inodes, &m.available_inodes}) a->fail(st, err);
+}
+
+}  // namespace psi::posix

@@ -1,0 +1,27 @@
+// System facts every POSIX backend reads the same way: uname(2) into
+// ArchInfo, statvfs(2) into a mount's sizes.
+#pragma once
+
+#include <system_error>
+
+#include "psi/system.hpp"
+
+namespace psi::posix {
+
+// sysname, nodename, release, version, machine; left empty when uname fails.
+void fill_uname(ArchInfo& a);
+
+// What sysconf(3) says on every POSIX system: online CPUs, physical memory
+// (pages x page size), and the given page size and clock ticks; plus the
+// pointer width of this build.
+void fill_sysconf(ArchInfo& a, long page_size, long clock_ticks);
+
+// getloadavg(3): 1, 5 and 15 minute averages; os_error when it fails.
+std::error_code load_average(LoadAvg& out);
+
+// total/free/available bytes and inode counts of m.mountpoint. A mount that
+// cannot be queried (EACCES, a stale NFS handle) fails only its own sizes,
+// with the reason, never the list.
+void fill_fs_sizes(MountInfo& m);
+
+}  // namespace psi::posix
