@@ -1,0 +1,146 @@
+#include "platform/macos/context.hpp"
+
+#include <mach/mach_time.h>
+#include <sys/proc.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <ctime>
+
+#include "core/classify.hpp"
+#include "psi/error.hpp"
+
+namespace psi::macos {
+
+// parse.hpp restates header constants so that it compiles without them;
+// here, with the headers, check they agree.
+static_assert(kSIdl == SIDL && kSRun == SRUN && kSSleep == SSLEEP && kSStop == SSTOP && kSZomb == SZOMB);
+
+std::int64_t monotonic_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+std::uint64_t row_start_ticks(const kinfo_proc& kp) {
+    return start_ticks_from_timeval(kp.kp_proc.p_starttime.tv_sec, kp.kp_proc.p_starttime.tv_usec);
+}
+
+std::error_code fetch_one(int pid, kinfo_proc& out) {
+    int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_PID, pid};
+    std::size_t len = sizeof out;
+    if (::sysctl(mib, 4, &out, &len, nullptr, 0) != 0) return detail::classify_process_error(errno);
+    // sysctl(3): a pid with no process succeeds with nothing copied out.
+    if (len < sizeof out) return make_error_code(errc::no_such_process);
+    return {};
+}
+
+std::error_code fetch_all(std::vector<kinfo_proc>& out) {
+    int mib[4] = {CTL_KERN, KERN_PROC, KERN_PROC_ALL, 0};
+    // Processes can be created between the size probe and the copy, which
+    // then fails with ENOMEM: grow and retry a bounded number of times.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        std::size_t len = 0;
+        if (::sysctl(mib, 4, nullptr, &len, nullptr, 0) != 0) return make_error_code(errc::os_error);
+        std::size_t rows = len / sizeof(kinfo_proc);
+        rows += rows / 8 + 16 + static_cast<std::size_t>(attempt) * 64;
+        out.resize(rows);
+        len = rows * sizeof(kinfo_proc);
+        if (::sysctl(mib, 4, out.data(), &len, nullptr, 0) == 0) {
+            out.resize(len / sizeof(kinfo_proc));
+            return {};
+        }
+        if (errno != ENOMEM) return make_error_code(errc::os_error);
+    }
+    return make_error_code(errc::os_error);
+}
+
+std::error_code row_for(backend::Context& ctx, int pid, bool allow_cache, kinfo_proc& scratch,
+                        const kinfo_proc*& row) {
+    const backend::Listing* l = ctx.listing.get();
+    if (allow_cache && l && !l->rows.empty() && monotonic_ns() - l->listed_ns < backend::Context::kTableTtlNs) {
+        auto it = std::lower_bound(l->index.begin(), l->index.end(), std::pair<int, std::uint32_t>(pid, 0));
+        if (it != l->index.end() && it->first == pid && !ctx.used[it->second]) {
+            ctx.used[it->second] = true;
+            row = &l->rows[it->second];
+            return {};
+        }
+    }
+    if (auto ec = fetch_one(pid, scratch)) return ec;
+    row = &scratch;
+    return {};
+}
+
+}  // namespace psi::macos
+
+namespace psi::backend {
+
+void ContextDeleter::operator()(Context* ctx) const noexcept { delete ctx; }
+
+ContextPtr open(const Options& options, std::error_code& ec) {
+    ec.clear();
+    // There is no process file system on macOS. The default "/proc" (and
+    // "") are accepted and mean "this system"; any other root asks for
+    // something this backend cannot give (a fixture tree, another host's
+    // proc), so it is refused rather than silently ignored.
+    if (!options.proc_root.empty() && options.proc_root != "/proc") {
+        ec = make_error_code(errc::proc_root_unusable);
+        return nullptr;
+    }
+    ContextPtr ctx(new Context);
+    mach_timebase_info_data_t tb{};
+    if (::mach_timebase_info(&tb) == KERN_SUCCESS && tb.numer && tb.denom) {
+        ctx->tb_numer = tb.numer;
+        ctx->tb_denom = tb.denom;
+    }
+    long page = ::sysconf(_SC_PAGESIZE);
+    if (page > 0) ctx->page_size = page;
+    // KERN_PROCARGS2 copies out at most kern.argmax bytes (sysctl(3)).
+    int argmax = 0;
+    int mib[2] = {CTL_KERN, KERN_ARGMAX};
+    std::size_t len = sizeof argmax;
+    if (::sysctl(mib, 2, &argmax, &len, nullptr, 0) != 0 || argmax <= 0) argmax = 1 << 20;
+    ctx->args_buf.resize(static_cast<std::size_t>(argmax));
+    return ctx;
+}
+
+ContextPtr open_worker(const Context& parent, std::error_code& ec) {
+    ec.clear();
+    ContextPtr ctx(new Context);
+    ctx->tb_numer = parent.tb_numer;
+    ctx->tb_denom = parent.tb_denom;
+    ctx->page_size = parent.page_size;
+    ctx->args_buf.resize(parent.args_buf.size());
+    // The parent's rows serve this thread's share of the table too; without
+    // them every row would cost a KERN_PROC_PID sysctl of its own.
+    ctx->listing = parent.listing;
+    if (ctx->listing) ctx->used.assign(ctx->listing->rows.size(), false);
+    return ctx;
+}
+
+void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
+    ec.clear();
+    auto fresh = std::make_shared<Listing>();
+    ec = macos::fetch_all(fresh->rows);
+    if (ec) {
+        ctx.listing.reset();
+        ctx.used.clear();
+        return;
+    }
+    fresh->listed_ns = macos::monotonic_ns();
+    fresh->index.reserve(fresh->rows.size());
+    for (std::size_t i = 0; i < fresh->rows.size(); ++i) {
+        int pid = fresh->rows[i].kp_proc.p_pid;
+        // pid 0 is kernel_task, a real entry on macOS (ps -A shows it not,
+        // but psutil and Activity Monitor do): it is listed.
+        if (pid < 0) continue;
+        fresh->index.emplace_back(pid, static_cast<std::uint32_t>(i));
+        out.push_back(pid);
+    }
+    std::sort(fresh->index.begin(), fresh->index.end());
+    ctx.used.assign(fresh->rows.size(), false);
+    ctx.listing = std::move(fresh);
+}
+
+}  // namespace psi::backend

@@ -1,0 +1,68 @@
+// macOS backend state. There is no proc root to open: processes come from
+// sysctl(3) and libproc. What the context keeps is the KERN_PROC_ALL
+// snapshot of the last listing (so a table's rows do not each repeat a
+// sysctl), the KERN_PROCARGS2 buffer, and constants read once.
+#pragma once
+
+#include <sys/types.h>
+#include <sys/sysctl.h>
+
+#include <cstdint>
+#include <memory>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "core/backend.hpp"
+#include "platform/macos/parse.hpp"
+
+namespace psi::backend {
+
+// One KERN_PROC_ALL listing: the rows and (pid, row) sorted by pid. Shared
+// read-only by the contexts of a parallel table read (open_worker).
+struct Listing {
+    std::vector<kinfo_proc> rows;
+    std::vector<std::pair<int, std::uint32_t>> index;
+    std::int64_t listed_ns = 0;  // CLOCK_MONOTONIC at the listing
+};
+
+struct Context {
+    // The last listing. A row serves at most one read_process of this
+    // context without expect_start, and only within kTableTtlNs of the
+    // listing: anything later (refresh, a lazy read, System::process long
+    // after pids()) asks the kernel afresh, so a stale row is never returned
+    // as current. `used` is per context: parallel readers take disjoint pids.
+    std::shared_ptr<const Listing> listing;
+    std::vector<bool> used;
+    static constexpr std::int64_t kTableTtlNs = 1'000'000'000;
+
+    std::vector<char> args_buf;  // KERN_ARGMAX bytes, for KERN_PROCARGS2
+    std::uint32_t tb_numer = 1, tb_denom = 1;  // mach_timebase_info
+    long page_size = 4096;
+};
+
+}  // namespace psi::backend
+
+namespace psi::macos {
+
+// Monotonic nanoseconds (for the table's time to live).
+std::int64_t monotonic_ns();
+
+// The kinfo_proc of one pid via {CTL_KERN, KERN_PROC, KERN_PROC_PID, pid}.
+// no_such_process when the kernel returns no row.
+std::error_code fetch_one(int pid, kinfo_proc& out);
+
+// The whole table via {CTL_KERN, KERN_PROC, KERN_PROC_ALL}: size probe,
+// allocate with slack, retry while processes appear between the two calls
+// (ENOMEM).
+std::error_code fetch_all(std::vector<kinfo_proc>& out);
+
+// The row for pid to use now: the cached table's row when allowed (see
+// Context), else a fresh KERN_PROC_PID read into `scratch`.
+std::error_code row_for(backend::Context& ctx, int pid, bool allow_cache, kinfo_proc& scratch,
+                        const kinfo_proc*& row);
+
+// Identity of a row: p_starttime in microseconds.
+std::uint64_t row_start_ticks(const kinfo_proc& kp);
+
+}  // namespace psi::macos

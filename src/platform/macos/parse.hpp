@@ -1,0 +1,103 @@
+// Pure decoders for the macOS backend. No OS headers: these compile on any
+// OS, so the unit tests (tests/macos) and fuzzing run on Linux against byte
+// buffers built from the documented layouts. Constants that come from
+// Apple headers are restated here with the header they come from; the
+// backend (which does include the headers) static_asserts that they agree.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "psi/process.hpp"
+#include "psi/timespec.hpp"
+
+namespace psi::macos {
+
+// <sys/proc.h> extern_proc.p_stat values.
+inline constexpr int kSIdl = 1;    // being created by fork
+inline constexpr int kSRun = 2;    // runnable
+inline constexpr int kSSleep = 3;  // sleeping on an address
+inline constexpr int kSStop = 4;   // stopped (signal or debugger)
+inline constexpr int kSZomb = 5;   // exited, awaiting collection by parent
+
+// p_stat -> psi status. SIDL (a fork not yet finished) has no Linux
+// counterpart; it is reported as `idle` with letter 'I', as BSD ps(1)
+// prints SIDL. Unknown values give `unknown` / '?', never an error.
+ProcStatus status_from_pstat(int p_stat) noexcept;
+char letter_from_pstat(int p_stat) noexcept;
+
+// p_starttime (a struct timeval) -> absolute start time.
+TimeSpec start_time_from_timeval(std::int64_t sec, std::int64_t usec) noexcept;
+// The identity of a process (ProcessInfo::start_ticks): its start time in
+// microseconds since the epoch. A reused pid has a later start time.
+// Negative inputs (never produced by the kernel) clamp to 0.
+std::uint64_t start_ticks_from_timeval(std::int64_t sec, std::int64_t usec) noexcept;
+
+// proc_taskinfo.pti_total_user/_system are in Mach absolute time units:
+// nanoseconds * numer / denom per mach_timebase_info(3) (1/1 on Intel,
+// 125/3 on Apple silicon). Exact (no 128-bit product needed) whenever the
+// result fits; a zero numer/denom (a failed mach_timebase_info) means 1/1.
+TimeSpec mach_ticks_to_timespec(std::uint64_t ticks, std::uint32_t numer, std::uint32_t denom) noexcept;
+
+// sysctl {CTL_KERN, KERN_PROCARGS2, pid} buffer, as the XNU kernel lays it
+// out (sysctl(3), kern_sysctl.c behaviour):
+//   int argc (native byte order, 4 bytes)
+//   exec path, NUL-terminated
+//   NUL padding (any number of NULs, aligning argv[0])
+//   argc strings, each NUL-terminated           -> args
+//   environment strings, each NUL-terminated,   -> env
+//   ended by an empty string (then the "apple" strings, ignored) or by
+//   the end of the buffer.
+// Never reads past buf. A string cut by the end of the buffer is kept as
+// far as it goes and `complete` is cleared; fewer than argc strings also
+// clears it. Limitation of the format: an empty argv[0] is
+// indistinguishable from padding and is skipped.
+struct ProcArgs {
+    std::string exec_path;
+    std::vector<std::string> args;
+    Environment env;
+    bool complete = true;
+};
+// nullopt when the buffer cannot even hold argc, or argc is negative.
+std::optional<ProcArgs> parse_procargs2(std::string_view buf);
+
+// KEY=VALUE -> (KEY, VALUE); no '=' gives (string, "").
+std::pair<std::string, std::string> split_env_entry(std::string_view entry);
+
+// A fixed-size char array from a kernel struct (p_comm, f_mntonname...):
+// the text up to the first NUL, or the whole array when it has none.
+std::string_view c_field(const char* data, std::size_t size) noexcept;
+
+// statfs.f_flags -> a mount(8)-style option list ("ro,nosuid,local,...").
+// Bits from <sys/mount.h>.
+inline constexpr std::uint32_t kMntRdonly = 0x00000001;
+inline constexpr std::uint32_t kMntSynchronous = 0x00000002;
+inline constexpr std::uint32_t kMntNoexec = 0x00000004;
+inline constexpr std::uint32_t kMntNosuid = 0x00000008;
+inline constexpr std::uint32_t kMntNodev = 0x00000010;
+inline constexpr std::uint32_t kMntUnion = 0x00000020;
+inline constexpr std::uint32_t kMntAsync = 0x00000040;
+inline constexpr std::uint32_t kMntExported = 0x00000100;
+inline constexpr std::uint32_t kMntLocal = 0x00001000;
+inline constexpr std::uint32_t kMntQuota = 0x00002000;
+inline constexpr std::uint32_t kMntRootfs = 0x00004000;
+inline constexpr std::uint32_t kMntDontbrowse = 0x00100000;
+inline constexpr std::uint32_t kMntAutomounted = 0x00400000;
+inline constexpr std::uint32_t kMntJournaled = 0x00800000;
+inline constexpr std::uint32_t kMntNoatime = 0x10000000;
+inline constexpr std::uint32_t kMntSnapshot = 0x40000000;
+std::string mount_options(std::uint32_t flags);
+// Remote = not MNT_LOCAL (statfs(2)).
+inline bool is_remote(std::uint32_t flags) noexcept { return (flags & kMntLocal) == 0; }
+// Server of a remote mount from f_mntfromname: "host:/export" (NFS),
+// "//user@host/share" (SMB/AFP URLs without scheme), "afp://host/vol".
+// Empty when no host can be told.
+std::string mount_host(std::string_view from);
+
+// Leading decimal numbers of a Darwin release: "23.1.0" -> {23, 1, 0}.
+std::vector<int> release_numbers(std::string_view release);
+
+}  // namespace psi::macos

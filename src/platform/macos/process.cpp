@@ -1,0 +1,233 @@
+// Reading one process on macOS. The kinfo_proc row (KERN_PROC sysctl)
+// gives identity, ids, name, state, tty, nice and start time;
+// proc_pidinfo(PROC_PIDTASKALLINFO) the Mach task's times, memory and
+// threads; KERN_PROCARGS2 the argv/environ area; proc_pidpath the exe;
+// proc_pidinfo(PROC_PIDVNODEPATHINFO) the cwd.
+#include <libproc.h>
+#include <signal.h>
+#include <sys/param.h>
+#include <sys/proc.h>
+#include <sys/proc_info.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "core/classify.hpp"
+#include "platform/macos/context.hpp"
+
+namespace psi::backend {
+
+namespace {
+
+template <class T>
+void copy_failure(Attr<T>& attr, const Attr<std::uint64_t>& from) {
+    attr.fail(from.status(), from.os_error());
+}
+
+// KERN_PROCARGS2 refuses another user's process with EINVAL (EIO on some
+// releases) where other calls would say EPERM. classify_attr_error reads
+// EINVAL as "not available", so the privilege meaning is decided here:
+// the caller has already ruled out zombies and kernel_task, and re-checks
+// that the process still exists (a vanished one also gives EINVAL).
+int procargs_errno(int err) { return (err == EINVAL || err == EIO) ? EPERM : err; }
+
+void fill_row(const kinfo_proc& kp, int pid, ProcessInfo& out) {
+    const extern_proc& p = kp.kp_proc;
+    const auto& e = kp.kp_eproc;
+    out.name.set(std::string(macos::c_field(p.p_comm, sizeof p.p_comm)));
+    out.status.set(macos::status_from_pstat(p.p_stat));
+    out.status_letter.set(macos::letter_from_pstat(p.p_stat));
+    out.ppid.set(e.e_ppid);
+    out.pgrp.set(e.e_pgid);
+    // e_sess is a kernel pointer (PSI exposed it as the sid); getsid(2)
+    // gives the session leader's pid.
+    // getsid(0) would mean the caller: kernel_task (pid 0) has no session.
+    pid_t sid = pid == 0 ? -1 : ::getsid(pid);
+    if (pid == 0) out.sid.fail(AttrStatus::not_available);
+    else if (sid >= 0) out.sid.set(sid);
+    else detail::record_attr_failure(out.sid, errno, {false, p.p_stat == SZOMB});
+    if (e.e_tdev == NODEV) {
+        out.tty_dev.set(0);
+        out.terminal.set(std::string());
+        out.tpgid.set(-1);
+    } else {
+        out.tty_dev.set(static_cast<std::uint32_t>(e.e_tdev));
+        out.tpgid.set(e.e_tpgid);
+        // devname_r(3): the /dev entry for a character device; thread-safe,
+        // unlike devname (tables are read from several threads).
+        char name[128];
+        const char* dn = ::devname_r(e.e_tdev, S_IFCHR, name, sizeof name);
+        if (dn && *dn && std::strcmp(dn, "??") != 0) out.terminal.set(std::string("/dev/") + dn);
+        else out.terminal.fail(AttrStatus::not_available);
+    }
+    out.nice.set(p.p_nice);
+    out.flags.set(static_cast<std::uint32_t>(p.p_flag));
+    out.start_time.set(macos::start_time_from_timeval(p.p_starttime.tv_sec, p.p_starttime.tv_usec));
+    // Linux's boot-relative start ticks have no macOS counterpart.
+    out.jiffies.fail(AttrStatus::not_implemented);
+    // Real-time priority (Linux rt_priority) has no per-process value here:
+    // Mach priorities are per thread and pti_priority is the task base.
+    out.priority.fail(AttrStatus::not_implemented);
+}
+
+// proc_pidinfo(PROC_PIDTASKALLINFO) into the stat/memory attributes.
+bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const detail::ProcessKind& kind) {
+    proc_taskallinfo ti{};
+    int n = ::proc_pidinfo(pid, PROC_PIDTASKALLINFO, 0, &ti, sizeof ti);
+    bool maybe_gone = false;
+    if (n != static_cast<int>(sizeof ti)) {
+        // n <= 0: errno says why (EPERM for another user's task without
+        // root). A short copy is not the struct we asked for: not available.
+        int err = n <= 0 ? errno : 0;
+        Attr<std::uint64_t> probe;
+        maybe_gone = detail::record_attr_failure(probe, err, kind);
+        if (groups.has(Group::stat)) {
+            for (auto* a : {&out.utime, &out.stime}) copy_failure(*a, probe);
+            for (auto* a : {&out.nthreads, &out.kernel_priority, &out.policy}) copy_failure(*a, probe);
+            copy_failure(out.vsz, probe);
+        }
+        if (groups.has(Group::memory)) copy_failure(out.rss, probe);
+        return maybe_gone;
+    }
+    const proc_taskinfo& t = ti.ptinfo;
+    if (groups.has(Group::stat)) {
+        out.utime.set(macos::mach_ticks_to_timespec(t.pti_total_user, ctx.tb_numer, ctx.tb_denom));
+        out.stime.set(macos::mach_ticks_to_timespec(t.pti_total_system, ctx.tb_numer, ctx.tb_denom));
+        out.nthreads.set(t.pti_threadnum);
+        // The Mach task's base priority (what macOS ps shows as PRI) and
+        // its default policy (POLICY_TIMESHARE 1, RR 2, FIFO 4, equal to
+        // Darwin's SCHED_OTHER/RR/FIFO numbers).
+        out.kernel_priority.set(t.pti_priority);
+        out.policy.set(t.pti_policy);
+        out.vsz.set(t.pti_virtual_size);
+    }
+    if (groups.has(Group::memory)) out.rss.set(t.pti_resident_size);
+    return false;
+}
+
+// KERN_PROCARGS2 for args, env, and exe when proc_pidpath cannot give it.
+bool fill_procargs(Context& ctx, int pid, Groups groups, ProcessInfo& out, const detail::ProcessKind& kind,
+                   bool exe_done) {
+    int mib[3] = {CTL_KERN, KERN_PROCARGS2, pid};
+    std::size_t len = ctx.args_buf.size();
+    int err = 0;
+    if (::sysctl(mib, 3, ctx.args_buf.data(), &len, nullptr, 0) != 0) err = errno;
+    auto parsed = err ? std::nullopt : macos::parse_procargs2(std::string_view(ctx.args_buf.data(), len));
+    if (parsed) {
+        if (groups.has(Group::args)) out.args.set(std::move(parsed->args));
+        if (groups.has(Group::env)) out.env.set(std::move(parsed->env));
+        if (!exe_done && groups.has(Group::exe)) {
+            // The exec path is the string given to execve(2); a relative
+            // one says nothing once the cwd has changed.
+            if (!parsed->exec_path.empty() && parsed->exec_path[0] == '/') out.exe.set(std::move(parsed->exec_path));
+            else out.exe.fail(AttrStatus::not_available);
+        }
+        return false;
+    }
+    bool maybe_gone = false;
+    Attr<std::string> probe;
+    if (kind.kernel_thread || kind.zombie) {
+        // kernel_task has no user argv; a zombie's address space is gone.
+        probe.fail(AttrStatus::not_available, err);
+    } else if (err == EINVAL || err == EIO) {
+        detail::Classified c = detail::classify_attr_error(procargs_errno(err), kind);
+        probe.fail(c.status, err);
+        maybe_gone = true;  // EINVAL is also what a vanished pid gives
+    } else {
+        maybe_gone = detail::record_attr_failure(probe, err, kind);
+    }
+    if (groups.has(Group::args)) out.args.fail(probe.status(), probe.os_error());
+    if (groups.has(Group::env)) out.env.fail(probe.status(), probe.os_error());
+    if (!exe_done && groups.has(Group::exe)) out.exe.fail(probe.status(), probe.os_error());
+    return maybe_gone;
+}
+
+}  // namespace
+
+std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks) {
+    (void)ctx;
+    if (pid < 0) return make_error_code(errc::invalid_argument);
+    kinfo_proc kp{};
+    if (auto ec = macos::fetch_one(pid, kp)) return ec;
+    ticks = macos::row_start_ticks(kp);
+    return {};
+}
+
+std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
+                             const std::uint64_t* expect_start) {
+    if (pid < 0) return make_error_code(errc::invalid_argument);
+    // The row is the identity and existence check; a table's row comes
+    // from the listing's KERN_PROC_ALL, a later check reads the kernel.
+    kinfo_proc scratch{};
+    const kinfo_proc* row = nullptr;
+    if (auto ec = macos::row_for(ctx, pid, expect_start == nullptr, scratch, row)) return ec;
+    const std::uint64_t ticks = macos::row_start_ticks(*row);
+    if (expect_start && ticks != *expect_start) return make_error_code(errc::no_such_process);
+    out.pid = pid;
+    out.start_ticks = ticks;
+    // pid 0 is kernel_task: no user address space, no executable file.
+    out.is_kernel_thread = pid == 0;
+    const detail::ProcessKind kind{out.is_kernel_thread, row->kp_proc.p_stat == SZOMB};
+    const auto& e = row->kp_eproc;
+
+    if (groups.has(Group::stat)) fill_row(*row, pid, out);
+    bool maybe_gone = false;
+    if (groups.has(Group::stat) || groups.has(Group::memory)) maybe_gone |= fill_task(ctx, pid, groups, out, kind);
+    if (groups.has(Group::owner) || groups.has(Group::creds)) {
+        // Effective ids: the current credential (e_ucred; cr_groups[0] is
+        // the effective gid, <sys/ucred.h> cr_gid). PSI took the saved ids.
+        out.euid.set(e.e_ucred.cr_uid);
+        if (e.e_ucred.cr_ngroups > 0) out.egid.set(e.e_ucred.cr_groups[0]);
+        else out.egid.fail(AttrStatus::not_available);
+    }
+    if (groups.has(Group::creds)) {
+        out.ruid.set(e.e_pcred.p_ruid);
+        out.rgid.set(e.e_pcred.p_rgid);
+        // No per-process mlock total is exported by libproc or sysctl.
+        out.locked.fail(AttrStatus::not_implemented);
+    }
+    bool exe_done = false;
+    if (groups.has(Group::exe)) {
+        // proc_pidpath resolves the text vnode, so it survives argv[0] or
+        // the stack's exec path being rewritten by the process.
+        char path[PROC_PIDPATHINFO_MAXSIZE];
+        int n = ::proc_pidpath(pid, path, sizeof path);
+        if (n > 0) {
+            out.exe.set(std::string(path, static_cast<std::size_t>(n)));
+            exe_done = true;
+        } else if (kind.kernel_thread || kind.zombie) {
+            out.exe.fail(AttrStatus::not_available, errno);
+            exe_done = true;
+        }
+    }
+    if (groups.has(Group::args) || groups.has(Group::env) || (groups.has(Group::exe) && !exe_done))
+        maybe_gone |= fill_procargs(ctx, pid, groups, out, kind, exe_done);
+    if (groups.has(Group::cwd)) {
+        proc_vnodepathinfo vpi{};
+        int n = ::proc_pidinfo(pid, PROC_PIDVNODEPATHINFO, 0, &vpi, sizeof vpi);
+        if (n == static_cast<int>(sizeof vpi) && vpi.pvi_cdir.vip_path[0])
+            out.cwd.set(std::string(macos::c_field(vpi.pvi_cdir.vip_path, sizeof vpi.pvi_cdir.vip_path)));
+        else maybe_gone |= detail::record_attr_failure(out.cwd, n <= 0 ? errno : 0, kind);
+    }
+
+    if (maybe_gone) {
+        // A read failed as if the process had gone: it has only if its
+        // KERN_PROC_PID row is gone or now belongs to another process.
+        std::uint64_t now_ticks = 0;
+        if (start_ticks(ctx, pid, now_ticks) || now_ticks != ticks) return make_error_code(errc::no_such_process);
+    }
+    out.groups_read |= groups;
+    return {};
+}
+
+std::error_code send_signal(Context& ctx, int pid, int sig) {
+    (void)ctx;
+    if (pid <= 0) return make_error_code(errc::invalid_argument);  // never a group, never kernel_task
+    if (::kill(pid, sig) == 0) return {};
+    return detail::classify_process_error(errno);
+}
+
+}  // namespace psi::backend
