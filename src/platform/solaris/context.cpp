@@ -1,0 +1,85 @@
+// Solaris backend context: opening the proc root, reading record files,
+// resolving terminals. POSIX calls only (openat, fstatat, fdopendir).
+#include "platform/solaris/context.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "psi/error.hpp"
+
+namespace psi::backend {
+
+void ContextDeleter::operator()(Context* ctx) const noexcept { delete ctx; }
+
+ContextPtr open(const Options& options, std::error_code& ec) {
+    ec.clear();
+    ContextPtr ctx(new Context);
+    if (!ctx->open_root(options.proc_root, 4096)) {
+        ec = make_error_code(errc::proc_root_unusable);
+        return nullptr;
+    }
+    return ctx;
+}
+
+ContextPtr open_worker(const Context& parent, std::error_code& ec) {
+    // Nothing of a listing is kept between list_pids and read_process here:
+    // a worker only needs its own descriptor of the same proc root.
+    Options options;
+    options.proc_root = parent.root;
+    return open(options, ec);
+}
+
+}  // namespace psi::backend
+
+namespace psi::solaris_proc {
+
+namespace {
+
+void scan_dev_dir(const char* dir, std::vector<std::pair<std::uint64_t, std::string>>& out) {
+    int fd = ::open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    DIR* d = ::fdopendir(fd);
+    if (!d) { ::close(fd); return; }
+    while (dirent* e = ::readdir(d)) {
+        if (e->d_name[0] == '.') continue;
+        struct stat sb{};
+        if (::fstatat(fd, e->d_name, &sb, 0) == 0 && S_ISCHR(sb.st_mode))
+            out.emplace_back(static_cast<std::uint64_t>(sb.st_rdev), std::string(dir) + "/" + e->d_name);
+    }
+    ::closedir(d);  // closes fd too
+}
+
+void scan_terminals(backend::Context& ctx) {
+    ctx.ttys.emplace();
+    // The same device can have several names (/dev/console, /dev/syscon);
+    // the first found wins, in this order.
+    scan_dev_dir("/dev/pts", *ctx.ttys);
+    scan_dev_dir("/dev/term", *ctx.ttys);
+    struct stat sb{};
+    if (::stat("/dev/console", &sb) == 0 && S_ISCHR(sb.st_mode))
+        ctx.ttys->emplace_back(static_cast<std::uint64_t>(sb.st_rdev), "/dev/console");
+}
+
+const std::string* find_terminal(const backend::Context& ctx, std::uint64_t dev) {
+    for (const auto& [rdev, path] : *ctx.ttys)
+        if (rdev == dev) return &path;
+    return nullptr;
+}
+
+}  // namespace
+
+const std::string* terminal_path(backend::Context& ctx, std::uint64_t dev) {
+    if (!ctx.ttys) scan_terminals(ctx);
+    if (const std::string* p = find_terminal(ctx, dev)) return p;
+    // A pty opened after the scan: rescan once per context, not on every miss.
+    if (ctx.ttys_rescanned) return nullptr;
+    ctx.ttys_rescanned = true;
+    scan_terminals(ctx);
+    return find_terminal(ctx, dev);
+}
+
+}  // namespace psi::solaris_proc

@@ -1,0 +1,246 @@
+// Reading one process from /proc/PID on Solaris/illumos (proc(5)).
+// psinfo is the identity and existence record (world-readable, what ps(1)
+// reads) and tells system processes (pr_flag SSYS) and zombies apart;
+// status adds the exact user/system times for the stat group; args and env
+// are read from the target's memory (as) at pr_argv / pr_envp.
+//
+// Written against the documented interfaces and compiled only on Linux
+// (POSIX calls alone: openat, pread, readlinkat, kill); it has not run on
+// a Solaris system. See docs/solaris.md.
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+
+#include "core/classify.hpp"
+#include "platform/solaris/context.hpp"
+
+namespace psi::backend {
+
+namespace sp = solaris_proc;
+using sp::format_path;
+using sp::read_file;
+
+namespace {
+
+std::optional<sp::Psinfo> read_psinfo(Context& ctx, int pid, std::error_code& ec) {
+    char path[64];
+    format_path(path, pid, "psinfo");
+    auto r = read_file(ctx, path);
+    if (r.err) { ec = detail::classify_process_error(r.err); return std::nullopt; }
+    auto ps = sp::parse_psinfo(r.data);
+    if (!ps) ec = make_error_code(errc::parse_error);
+    return ps;
+}
+
+// The stat group: psinfo, plus status for the exact CPU times and flags.
+// Returns true when status failed as if the process had gone.
+bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::ProcessKind& kind, ProcessInfo& out) {
+    // A zombie's pr_fname is zeroed with the rest (ps shows "<defunct>").
+    if (ps.fname.empty() && kind.zombie) out.name.fail(AttrStatus::not_available);
+    else out.name.set(ps.fname);
+    out.status_letter.set(ps.sname);
+    out.status.set(sp::status_from_sname(ps.sname));
+    out.ppid.set(ps.ppid);
+    out.pgrp.set(ps.pgid);
+    out.sid.set(ps.sid);
+    // psinfo_t has no foreground process group; tcgetpgrp would need the
+    // terminal opened, which a process lister must not do.
+    out.tpgid.fail(AttrStatus::not_implemented);
+    out.tty_dev.set(ps.has_tty() ? ps.ttydev : 0);
+    if (!ps.has_tty()) out.terminal.set(std::string());
+    else if (const std::string* path = sp::terminal_path(ctx, ps.ttydev)) out.terminal.set(*path);
+    else out.terminal.fail(AttrStatus::not_available);
+    if (auto n = sp::nice_from(ps.nice, ps.clname)) out.nice.set(*n);
+    else out.nice.fail(AttrStatus::not_available);
+    out.priority.set(sp::rt_priority_from(ps.pri, ps.clname));
+    if (auto pol = sp::policy_from_class(ps.clname)) out.policy.set(*pol);
+    else out.policy.fail(AttrStatus::not_available);
+    out.kernel_priority.set(ps.pri);
+    out.nthreads.set(ps.nlwp);
+    if (kind.zombie && ps.start.sec == 0 && ps.start.nsec == 0) out.start_time.fail(AttrStatus::not_available);
+    else out.start_time.set(sp::to_timespec(ps.start));
+    // Linux-only: clock ticks since boot. Solaris gives pr_start as an
+    // absolute timestruc instead (start_time).
+    out.jiffies.fail(AttrStatus::not_implemented);
+    out.vsz.set(ps.size_kb * 1024);
+    char path[64];
+    format_path(path, pid, "status");
+    auto r = read_file(ctx, path);
+    std::optional<sp::Pstatus> st = r.err ? std::nullopt : sp::parse_pstatus(r.data);
+    if (st) {
+        out.flags.set(st->flags);
+        out.utime.set(sp::to_timespec(st->utime));
+        out.stime.set(sp::to_timespec(st->stime));
+        return false;
+    }
+    int err = r.err ? r.err : EIO;  // a short record counts as unreadable
+    bool gone = detail::record_attr_failure(out.utime, err, kind);
+    out.stime.fail(out.utime.status(), err);
+    out.flags.fail(out.utime.status(), err);
+    return gone;
+}
+
+// /proc/PID/as read with pread(2): the file offset is the target address.
+// Owns the descriptor.
+class AsFile final : public sp::AddressSpace {
+public:
+    explicit AsFile(int fd) : fd_(fd) {}
+    ~AsFile() override { ::close(fd_); }
+    AsFile(const AsFile&) = delete;
+    AsFile& operator=(const AsFile&) = delete;
+    std::size_t read(std::uint64_t addr, char* buf, std::size_t len) override {
+        if (addr > static_cast<std::uint64_t>(INT64_MAX)) return 0;
+        for (;;) {
+            ssize_t n = ::pread(fd_, buf, len, static_cast<off_t>(addr));
+            if (n < 0 && errno == EINTR) continue;
+            return n < 0 ? 0 : static_cast<std::size_t>(n);
+        }
+    }
+
+private:
+    int fd_;
+};
+
+// args and env. Returns true when a failure looked like the process had gone.
+bool read_vectors(Context& ctx, int pid, Groups groups, const sp::Psinfo& ps, const detail::ProcessKind& kind,
+                  ProcessInfo& out) {
+    const bool want_args = groups.has(Group::args), want_env = groups.has(Group::env);
+    if (kind.kernel_thread || kind.zombie || ps.dmodel == 0) {
+        // No user address space (system process) or none any more (zombie).
+        if (want_args) out.args.fail(AttrStatus::not_available);
+        if (want_env) out.env.fail(AttrStatus::not_available);
+        return false;
+    }
+    char path[64];
+    format_path(path, pid, "as");
+    int fd = ::openat(ctx.proc_fd, path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        bool gone = false;
+        if (want_args) {
+            // Like ps -f: without access to the address space (another
+            // user's process), the 80 bytes of pr_psargs are what there is.
+            if ((err == EACCES || err == EPERM) && !ps.psargs.empty()) out.args.set(sp::split_psargs(ps.psargs));
+            else gone |= detail::record_attr_failure(out.args, err, kind);
+        }
+        if (want_env) gone |= detail::record_attr_failure(out.env, err, kind);
+        return gone;
+    }
+    AsFile as(fd);
+    if (want_args) {
+        auto v = sp::read_string_vector(as, ps.argv, ps.dmodel, static_cast<std::size_t>(ps.argc < 0 ? 0 : ps.argc));
+        if (v) out.args.set(std::move(v->items));
+        else out.args.fail(AttrStatus::not_available);
+    }
+    if (want_env) {
+        auto v = sp::read_string_vector(as, ps.envp, ps.dmodel, std::nullopt);
+        if (v) out.env.set(sp::split_environ(v->items));
+        else out.env.fail(AttrStatus::not_available);
+    }
+    return false;
+}
+
+bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr, const detail::ProcessKind& kind) {
+    char path[64];
+    format_path(path, pid, name);
+    char target[PATH_MAX + 1];
+    ssize_t n = ::readlinkat(ctx.proc_fd, path, target, sizeof target - 1);
+    if (n < 0) return detail::record_attr_failure(attr, errno, kind);
+    attr.set(std::string(target, static_cast<std::size_t>(n)));
+    return false;
+}
+
+}  // namespace
+
+std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks) {
+    std::error_code ec;
+    auto ps = read_psinfo(ctx, pid, ec);
+    if (!ps) return ec;
+    ticks = sp::start_ticks_from(ps->start);
+    return {};
+}
+
+std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
+                             const std::uint64_t* expect_start) {
+    if (pid < 0) return make_error_code(errc::invalid_argument);
+    std::error_code ec;
+    auto ps = read_psinfo(ctx, pid, ec);
+    if (!ps) return ec;
+    std::uint64_t ticks = sp::start_ticks_from(ps->start);
+    if (expect_start && ticks != *expect_start) {
+        // prgetpsinfo zeroes pr_start once the process is a zombie, so the
+        // process we knew alive now shows start 0. Its pid stays taken
+        // until the zombie is reaped: accept it as the same process.
+        if (!(ps->is_zombie() && ticks == 0)) return make_error_code(errc::no_such_process);
+        ticks = *expect_start;
+    }
+    out.pid = pid;
+    out.start_ticks = ticks;
+    out.is_kernel_thread = ps->is_system();
+    detail::ProcessKind kind{out.is_kernel_thread, ps->is_zombie()};
+
+    bool maybe_gone = false;
+    if (groups.has(Group::stat)) maybe_gone |= fill_stat(ctx, pid, *ps, kind, out);
+    // pr_rssize and the ids are in psinfo, read already: memory, owner and
+    // creds cost nothing more. psinfo's four ids are the same credential
+    // prcred_t shows, and psinfo (unlike cred) is readable by everyone.
+    if (groups.has(Group::memory)) out.rss.set(ps->rssize_kb * 1024);
+    if (groups.has(Group::owner) || groups.has(Group::creds)) {
+        out.euid.set(ps->euid);
+        out.egid.set(ps->egid);
+    }
+    if (groups.has(Group::creds)) {
+        out.ruid.set(ps->uid);
+        out.rgid.set(ps->gid);
+        // Would be the sum of prxmap_t pr_locked over /proc/PID/xmap.
+        out.locked.fail(AttrStatus::not_implemented);
+    }
+    if (groups.has(Group::args) || groups.has(Group::env)) maybe_gone |= read_vectors(ctx, pid, groups, *ps, kind, out);
+    if (groups.has(Group::exe)) maybe_gone |= read_link(ctx, pid, "path/a.out", out.exe, kind);
+    if (groups.has(Group::cwd)) maybe_gone |= read_link(ctx, pid, "path/cwd", out.cwd, kind);
+
+    if (maybe_gone) {
+        // A read failed as if the process had gone: it has only if psinfo
+        // is gone too, or now shows another process.
+        std::error_code again_ec;
+        auto again = read_psinfo(ctx, pid, again_ec);
+        if (!again) return make_error_code(errc::no_such_process);
+        std::uint64_t t = sp::start_ticks_from(again->start);
+        if (t != out.start_ticks && !(again->is_zombie() && t == 0)) return make_error_code(errc::no_such_process);
+    }
+    out.groups_read |= groups;
+    return {};
+}
+
+std::error_code send_signal(Context& ctx, int pid, int sig) { return posix::send_signal(ctx, pid, sig); }
+
+void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
+    ec.clear();
+    // A fresh fd per listing, so each one starts at the directory's beginning.
+    int fd = ::openat(ctx.proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) { ec = make_error_code(errc::proc_root_unusable); return; }
+    DIR* dir = ::fdopendir(fd);
+    if (!dir) { ::close(fd); ec = make_error_code(errc::os_error); return; }
+    for (;;) {
+        errno = 0;
+        dirent* e = ::readdir(dir);
+        if (!e) {
+            if (errno) ec = make_error_code(errc::os_error);
+            break;
+        }
+        // Decimal names only; "0" is sched, the first system process.
+        const char* p = e->d_name;
+        if (*p < '0' || *p > '9' || (*p == '0' && p[1] != '\0')) continue;
+        long v = 0;
+        while (*p >= '0' && *p <= '9' && v <= INT_MAX) v = v * 10 + (*p++ - '0');
+        if (*p == '\0' && v <= INT_MAX) out.push_back(static_cast<int>(v));
+    }
+    ::closedir(dir);
+}
+
+}  // namespace psi::backend

@@ -1,0 +1,104 @@
+// System-wide facts on Solaris/illumos: uname, CPUs and memory (sysconf),
+// load (getloadavg), boot time (utmpx BOOT_TIME), mounts (/etc/mnttab).
+//
+// Written against the documented interfaces (uname(2), sysconf(3C),
+// getloadavg(3C), getutxid(3C), getmntent(3C), statvfs(2)); it needs the
+// Solaris headers (<sys/mnttab.h>, <sys/loadavg.h>) and has never been
+// compiled on a Solaris system, only syntax-checked on Linux against
+// stand-in declarations of those two headers. See docs/solaris.md.
+#include <sys/loadavg.h>
+#include <sys/mnttab.h>
+#include <unistd.h>
+#include <utmpx.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+
+#include "platform/solaris/context.hpp"
+#include "platform/posix/system_facts.hpp"
+
+namespace psi::backend {
+
+namespace {
+
+// getutxid and getmntent keep per-process state (the utmpx file position,
+// static result buffers): one caller at a time, whatever System it uses.
+std::mutex g_utmpx_mu;
+std::mutex g_mnttab_mu;
+
+}  // namespace
+
+ArchInfo arch(Context& ctx) {
+    ArchInfo a;
+    posix::fill_uname(a);
+    a.release_info = solaris_proc::parse_release_info(a.release);
+    posix::fill_sysconf(a, ctx.page_size, ctx.clk_tck);
+    // Cores would come from kstat cpu_info:*:core_id (libkstat); not read.
+    a.physical_cpu_count = std::nullopt;
+    return a;
+}
+
+std::error_code loadavg(Context& ctx, LoadAvg& out) {
+    (void)ctx;
+    return posix::load_average(out);
+}
+
+std::error_code boot_time(Context& ctx, TimeSpec& out) {
+    (void)ctx;
+    // The BOOT_TIME record of utmpx (written by the system at boot; in a
+    // non-global zone, the zone's boot). kstat unix:0:system_misc:boot_time
+    // is the alternative: whole seconds, and it needs libkstat.
+    std::lock_guard<std::mutex> lock(g_utmpx_mu);
+    ::setutxent();
+    utmpx key{};
+    key.ut_type = BOOT_TIME;
+    const utmpx* rec = ::getutxid(&key);
+    bool found = rec != nullptr;
+    if (found) out = TimeSpec(rec->ut_tv.tv_sec, static_cast<std::int64_t>(rec->ut_tv.tv_usec) * 1000);
+    ::endutxent();
+    return found ? std::error_code{} : make_error_code(errc::os_error);
+}
+
+std::error_code uptime(Context& ctx, TimeSpec& out) {
+    TimeSpec boot;
+    if (auto ec = boot_time(ctx, boot)) return ec;
+    timespec now{};
+    if (::clock_gettime(CLOCK_REALTIME, &now) != 0) return make_error_code(errc::os_error);
+    out = TimeSpec(now.tv_sec, now.tv_nsec) - boot;
+    return {};
+}
+
+std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out) {
+    (void)ctx;
+    std::vector<MountInfo> found;
+    {
+        std::lock_guard<std::mutex> lock(g_mnttab_mu);
+        std::FILE* f = std::fopen(MNTTAB, "r");  // /etc/mnttab, the mntfs table
+        if (!f) return make_error_code(errc::os_error);
+        struct mnttab mt{};
+        int rc;
+        // 0: an entry; -1: end of table; > 0 (MNT_TOOLONG ...): a bad line,
+        // which is skipped so one entry never fails the list.
+        while ((rc = ::getmntent(f, &mt)) != -1) {
+            if (rc != 0) continue;
+            MountInfo m;
+            m.device = mt.mnt_special ? mt.mnt_special : "";
+            m.mountpoint = mt.mnt_mountp ? mt.mnt_mountp : "";
+            m.fstype = mt.mnt_fstype ? mt.mnt_fstype : "";
+            m.options = mt.mnt_mntopts ? mt.mnt_mntopts : "";
+            m.remote = solaris_proc::is_remote_mount(m.fstype, m.device, &m.host);
+            if (m.remote && !include_remote) continue;
+            found.push_back(std::move(m));
+        }
+        std::fclose(f);
+    }
+    for (auto& m : found) {
+        posix::fill_fs_sizes(m);
+        out.push_back(std::move(m));
+    }
+    return {};
+}
+
+}  // namespace psi::backend

@@ -1,0 +1,228 @@
+// The Solaris backend's process reader (context.cpp, process.cpp: POSIX
+// calls only) run on Linux over a fixture proc tree of binary records, built
+// here byte by byte at the documented _LP64 offsets (proc(5)): psinfo,
+// status, an "as" file whose offsets are the target's addresses (a sparse
+// file), and path/a.out, path/cwd links. This binary is the portable core
+// plus that backend, not libpsi; system_info.cpp needs Solaris headers, so
+// its five functions are stubbed below and not tested here.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "core/backend.hpp"
+#include "psi/system.hpp"
+
+namespace psi::backend {
+ArchInfo arch(Context&) { return {}; }
+std::error_code loadavg(Context&, LoadAvg&) { return make_error_code(errc::os_error); }
+std::error_code boot_time(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
+std::error_code uptime(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
+std::error_code mounts(Context&, bool, std::vector<MountInfo>&) { return make_error_code(errc::os_error); }
+}  // namespace psi::backend
+
+namespace {
+
+struct Rec {
+    std::string b;
+    explicit Rec(std::size_t n) : b(n, '\0') {}
+    template <class T>
+    Rec& put(std::size_t off, T v) {
+        std::memcpy(b.data() + off, &v, sizeof v);
+        return *this;
+    }
+    Rec& str(std::size_t off, const std::string& s) {
+        std::memcpy(b.data() + off, s.data(), s.size());
+        return *this;
+    }
+};
+
+struct Proc {
+    int pid, ppid;
+    char sname;
+    std::int64_t start_sec;
+    int dmodel;                  // 1 ILP32, 2 LP64, 0 none
+    std::uint32_t status_flags;  // pstatus pr_flags
+    std::uint64_t argv = 0, envp = 0;
+    int argc = 0;
+};
+
+class SolarisTree : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char tmpl[] = "/tmp/psi-solaris-tree-XXXXXX";
+        ASSERT_NE(::mkdtemp(tmpl), nullptr);
+        root = tmpl;
+        // An LP64 process with an address space, an ILP32 one, sched (a
+        // system process) and a zombie; plus names that are not pids.
+        add({1234, 1, 'S', 1700000000, 2, 0, 0x400100, 0x400120, 2});
+        write_as64(1234);
+        add({1300, 1234, 'O', 1700000100, 1, 0, 0x8040100, 0x8040110, 3});
+        write_as32(1300);
+        add({0, 0, 'T', 1690000000, 0, 0x00001000});
+        add({77, 1234, 'Z', 1700000200, 0, 0});
+        ::mkdir((root + "/0123").c_str(), 0755);
+        ASSERT_EQ(::symlink("1234", (root + "/self").c_str()), 0);
+    }
+    void TearDown() override { std::filesystem::remove_all(root); }
+
+    void write(const std::string& rel, const std::string& bytes, std::uint64_t offset = 0) {
+        int fd = ::open((root + "/" + rel).c_str(), O_WRONLY | O_CREAT, 0644);
+        ASSERT_GE(fd, 0);
+        ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset)),
+                  static_cast<ssize_t>(bytes.size()));
+        ::close(fd);
+    }
+    void add(const Proc& p) {
+        std::string dir = root + "/" + std::to_string(p.pid);
+        ::mkdir(dir.c_str(), 0755);
+        const bool zombie = p.sname == 'Z';
+        Rec ps(416);
+        ps.put<std::int32_t>(0, (p.status_flags & 0x1000) ? 0x1 : 0);  // pr_flag: SSYS for a system process
+        ps.put<std::int32_t>(4, zombie ? 0 : 1).put<std::int32_t>(8, p.pid).put<std::int32_t>(12, p.ppid);
+        ps.put<std::int32_t>(16, p.pid).put<std::int32_t>(20, p.pid);
+        ps.put<std::uint32_t>(24, 100).put<std::uint32_t>(28, 101).put<std::uint32_t>(32, 10).put<std::uint32_t>(36, 11);
+        ps.put<std::uint64_t>(48, 8192).put<std::uint64_t>(56, 1024);  // pr_size, pr_rssize (KB)
+        ps.put<std::uint64_t>(72, ~std::uint64_t{0});                    // pr_ttydev = PRNODEV
+        if (!zombie) {  // prgetpsinfo leaves these zero for a zombie
+            ps.put<std::int64_t>(88, p.start_sec).put<std::int64_t>(96, 5000);
+            ps.str(136, "prog" + std::to_string(p.pid)).str(152, "prog -v fixture");
+        }
+        ps.put<std::int32_t>(236, p.argc).put<std::uint64_t>(240, p.argv).put<std::uint64_t>(248, p.envp);
+        ps.put<char>(256, static_cast<char>(p.dmodel));
+        ps.put<char>(288 + 26, p.sname).put<char>(288 + 27, 24).put<std::int32_t>(288 + 32, 59).str(288 + 72, "TS");
+        write(std::to_string(p.pid) + "/psinfo", ps.b);
+        Rec st(1024);
+        st.put<std::uint32_t>(0, p.status_flags).put<std::int32_t>(8, p.pid);
+        st.put<std::int64_t>(80, 2).put<std::int64_t>(88, 250000000);   // pr_utime
+        st.put<std::int64_t>(96, 1).put<std::int64_t>(104, 500000000);  // pr_stime
+        write(std::to_string(p.pid) + "/status", st.b);
+        if (p.dmodel) {
+            ::mkdir((dir + "/path").c_str(), 0755);
+            ASSERT_EQ(::symlink("/usr/bin/prog", (dir + "/path/a.out").c_str()), 0);
+            ASSERT_EQ(::symlink("/export/home/me", (dir + "/path/cwd").c_str()), 0);
+        }
+    }
+    // argv {"/usr/bin/prog", "-v"}, envp {"HOME=/root", "LANG=C"} with 8-byte pointers.
+    void write_as64(int pid) {
+        Rec ptrs(0x40);
+        ptrs.put<std::uint64_t>(0x00, 0x400200).put<std::uint64_t>(0x08, 0x400210).put<std::uint64_t>(0x10, 0);
+        ptrs.put<std::uint64_t>(0x20, 0x400220).put<std::uint64_t>(0x28, 0x400230).put<std::uint64_t>(0x30, 0);
+        write(std::to_string(pid) + "/as", ptrs.b, 0x400100);
+        write(std::to_string(pid) + "/as", std::string("/usr/bin/prog\0\0\0-v\0", 19), 0x400200);
+        write(std::to_string(pid) + "/as", std::string("HOME=/root\0\0\0\0\0\0LANG=C\0", 23), 0x400220);
+    }
+    // argv {"sh", "-c", "true"}, envp {"PATH=/bin"} with 4-byte pointers.
+    void write_as32(int pid) {
+        Rec ptrs(0x20);
+        ptrs.put<std::uint32_t>(0x0, 0x8040200).put<std::uint32_t>(0x4, 0x8040203).put<std::uint32_t>(0x8, 0x8040206);
+        ptrs.put<std::uint32_t>(0xc, 0).put<std::uint32_t>(0x10, 0x8040210).put<std::uint32_t>(0x14, 0);
+        write(std::to_string(pid) + "/as", ptrs.b, 0x8040100);
+        write(std::to_string(pid) + "/as", std::string("sh\0-c\0true\0", 11), 0x8040200);
+        write(std::to_string(pid) + "/as", std::string("PATH=/bin\0", 10), 0x8040210);
+    }
+
+    psi::System sys() { return psi::System(psi::Options{root, 1}); }
+    std::string root;
+};
+
+}  // namespace
+
+TEST_F(SolarisTree, ListsDecimalNamesOnly) {
+    EXPECT_EQ(sys().pids(), (std::vector<int>{0, 77, 1234, 1300}));
+}
+
+TEST_F(SolarisTree, Lp64Process) {
+    auto p = sys().process(1234, psi::groups::all);
+    EXPECT_EQ(p.ppid.value(), 1);
+    EXPECT_EQ(p.name.value(), "prog1234");
+    EXPECT_EQ(p.status.value(), psi::ProcStatus::sleeping);
+    EXPECT_EQ(p.status_letter.value(), 'S');
+    EXPECT_EQ(p.terminal.value(), "");
+    EXPECT_EQ(p.nice.value(), 4);
+    EXPECT_EQ(p.kernel_priority.value(), 59);
+    EXPECT_EQ(p.policy.value(), 0);
+    EXPECT_EQ(p.start_time.value(), psi::TimeSpec(1700000000, 5000));
+    EXPECT_EQ(p.start_ticks, 1700000000000005000ULL);
+    EXPECT_EQ(p.utime.value(), psi::TimeSpec(2, 250000000));
+    EXPECT_EQ(p.stime.value(), psi::TimeSpec(1, 500000000));
+    EXPECT_EQ(p.rss.value(), 1024u * 1024u);
+    EXPECT_EQ(p.vsz.value(), 8192u * 1024u);
+    EXPECT_EQ(p.ruid.value(), 100u);
+    EXPECT_EQ(p.euid.value(), 101u);
+    EXPECT_EQ(p.rgid.value(), 10u);
+    EXPECT_EQ(p.egid.value(), 11u);
+    EXPECT_EQ(p.args.value(), (std::vector<std::string>{"/usr/bin/prog", "-v"}));
+    EXPECT_EQ(p.env.value(), (psi::Environment{{"HOME", "/root"}, {"LANG", "C"}}));
+    EXPECT_EQ(p.exe.value(), "/usr/bin/prog");
+    EXPECT_EQ(p.cwd.value(), "/export/home/me");
+    EXPECT_EQ(p.jiffies.status(), psi::AttrStatus::not_implemented);
+    EXPECT_EQ(p.tpgid.status(), psi::AttrStatus::not_implemented);
+    EXPECT_FALSE(p.is_kernel_thread);
+}
+
+TEST_F(SolarisTree, Ilp32ProcessUsesFourBytePointers) {
+    auto p = sys().process(1300, psi::Group::args | psi::Group::env);
+    EXPECT_EQ(p.args.value(), (std::vector<std::string>{"sh", "-c", "true"}));
+    EXPECT_EQ(p.env.value(), (psi::Environment{{"PATH", "/bin"}}));
+    // A tty device no terminal under /dev has: the number, but no path.
+    write("1300/psinfo", Rec(8).put<std::uint64_t>(0, 0x12345678).b, 72);
+    auto s = sys().process(1300, psi::Group::stat);
+    EXPECT_EQ(s.status.value(), psi::ProcStatus::running);
+    EXPECT_EQ(s.tty_dev.value(), 0x12345678u);
+    EXPECT_EQ(s.terminal.status(), psi::AttrStatus::not_available);
+}
+
+TEST_F(SolarisTree, SystemProcessAndZombie) {
+    auto s = sys().process(0, psi::groups::all);
+    EXPECT_TRUE(s.is_kernel_thread);
+    EXPECT_EQ(s.flags.value(), 0x1000u);
+    EXPECT_EQ(s.args.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(s.exe.status(), psi::AttrStatus::not_available);
+    auto z = sys().process(77, psi::groups::all);
+    EXPECT_EQ(z.status.value(), psi::ProcStatus::zombie);
+    EXPECT_EQ(z.start_ticks, 0u);
+    EXPECT_EQ(z.start_time.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(z.name.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(z.env.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(z.cwd.status(), psi::AttrStatus::not_available);
+}
+
+TEST_F(SolarisTree, GoneReusedShortAndForeign) {
+    auto s = sys();
+    std::error_code ec;
+    s.process(999, psi::groups::all, ec);
+    EXPECT_EQ(ec, psi::make_error_code(psi::errc::no_such_process));
+    auto p = s.process(1234, psi::Group::stat);
+    EXPECT_TRUE(s.exists(p));
+    // The pid now belongs to a process started later: not the same one.
+    write("1234/psinfo", Rec(8).put<std::int64_t>(0, 1700000999).b, 88);
+    EXPECT_FALSE(s.exists(p));
+    s.refresh(p, ec);
+    EXPECT_EQ(ec, psi::make_error_code(psi::errc::no_such_process));
+    s.kill(s.process(1300, psi::Group::stat), 0, ec);
+    EXPECT_EQ(ec, psi::make_error_code(psi::errc::invalid_argument));  // a fixture's pids are not ours
+    ASSERT_EQ(::truncate((root + "/1300/psinfo").c_str(), 100), 0);
+    s.process(1300, psi::Group::stat, ec);
+    EXPECT_EQ(ec, psi::make_error_code(psi::errc::parse_error));
+    EXPECT_EQ(s.table(psi::groups::ps).size(), 3u);  // the short record leaves the table, nothing else
+}
+
+TEST_F(SolarisTree, ProcessTurningZombieKeepsItsIdentity) {
+    auto s = sys();
+    auto p = s.process(1234, psi::Group::stat);
+    // It exits: prgetpsinfo now gives pr_start 0 and pr_sname 'Z'.
+    write("1234/psinfo", Rec(16).b, 88);
+    write("1234/psinfo", Rec(1).put<char>(0, 'Z').b, 288 + 26);
+    std::error_code ec;
+    s.refresh(p, ec);
+    EXPECT_FALSE(ec);
+    EXPECT_EQ(p.status.value(), psi::ProcStatus::zombie);
+    EXPECT_EQ(p.start_ticks, 1700000000000005000ULL);
+}
