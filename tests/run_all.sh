@@ -10,9 +10,9 @@ build=${PSI_TEST_BUILD:-$root/build/test}
 
 # --- Debian packages: GoogleTest for the C++ suite, procps as the oracle,
 # strace to check psi-ps reads only the files its columns need, pkg-config
-# for the consumer test of psi.pc.
+# for the consumer test of psi.pc, clang + its runtime for the fuzzers.
 missing=()
-for pkg in libgtest-dev procps strace pkg-config; do
+for pkg in libgtest-dev procps strace pkg-config clang libclang-rt-14-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
@@ -43,6 +43,20 @@ if [ "${PSI_TEST_SANITIZE:-1}" = 1 ]; then
   cmake --build "$asan" -j "$(nproc)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$asan" --output-on-failure -j 1
+fi
+
+# --- Every parser under libFuzzer (with ASan + UBSan) for a short while.
+if [ "${PSI_TEST_FUZZ:-1}" = 1 ]; then
+  echo "== parser fuzzing (libFuzzer, ${PSI_FUZZ_SECONDS:-20}s per target)"
+  bash "$root/tests/fuzz/run_smoke.sh" "$root/build/fuzz"
+fi
+
+# --- The macOS backend cannot run here (no Mac), but it must compile and
+# link, library and psi-ps, for x86_64-macos and aarch64-macos (SPEC
+# section 5): Zig's clang from PyPI with the macOS headers it bundles.
+if [ "${PSI_TEST_MACOS_CROSS:-1}" = 1 ]; then
+  echo "== macOS cross-compile check (zig)"
+  bash "$root/tests/cross/check_macos.sh" "$root/build/cross-macos"
 fi
 
 # --- Python: a fresh venv, `pip install .` exactly as a user would, pytest.

@@ -1,0 +1,49 @@
+// libFuzzer target for the macOS backend's pure decoders (compiled on any OS:
+// src/platform/macos/parse.cpp includes no Apple header). The first byte
+// picks the decoder; the rest is the input, e.g. a KERN_PROCARGS2 buffer as
+// a hostile or racing process could leave it.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+#include "platform/macos/parse.hpp"
+
+namespace mp = psi::macos;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    if (size == 0) return 0;
+    std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+    switch (data[0] % 5) {
+        case 0: {
+            auto pa = mp::parse_procargs2(text);
+            if (!pa) break;
+            // Every string is copied out of the buffer: together they can
+            // never hold more bytes than it did.
+            std::size_t total = pa->exec_path.size();
+            for (const auto& a : pa->args) total += a.size();
+            for (const auto& [k, v] : pa->env) total += k.size() + v.size();
+            if (total > text.size()) __builtin_trap();
+            break;
+        }
+        case 1: (void)mp::split_env_entry(text); break;
+        case 2: {
+            auto field = mp::c_field(text.data(), text.size());
+            if (field.size() > text.size()) __builtin_trap();
+            break;
+        }
+        case 3: (void)mp::mount_host(text); (void)mp::release_numbers(text); break;
+        case 4: {
+            std::uint64_t v[4] = {};
+            std::memcpy(v, text.data(), std::min(text.size(), sizeof v));
+            (void)mp::status_from_pstat(static_cast<int>(v[0]));
+            (void)mp::letter_from_pstat(static_cast<int>(v[0]));
+            (void)mp::start_ticks_from_timeval(static_cast<std::int64_t>(v[1]), static_cast<std::int64_t>(v[2]));
+            (void)mp::start_time_from_timeval(static_cast<std::int64_t>(v[1]), static_cast<std::int64_t>(v[2]));
+            (void)mp::mach_ticks_to_timespec(v[3], static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[1]));
+            (void)mp::mount_options(static_cast<std::uint32_t>(v[2]));
+            break;
+        }
+    }
+    return 0;
+}
