@@ -28,7 +28,15 @@ struct TimeSpec {
                         static_cast<std::int64_t>((ticks % hz) * 1'000'000'000ULL / hz));
     }
 
-    double seconds() const { return static_cast<double>(tv_sec) + static_cast<double>(tv_nsec) / 1e9; }
+    double seconds() const {
+        // Below 2^53 ns (~104 days) the nanosecond count is exact in a double
+        // and one division rounds correctly (1.68 s prints as 1.68, not as
+        // 1 + 0.68 = 1.6800000000000002); beyond, seconds plus fraction.
+        constexpr std::int64_t kExact = std::int64_t{1} << 53;
+        if (tv_sec > -kExact / 1'000'000'000 && tv_sec < kExact / 1'000'000'000)
+            return static_cast<double>(total_nanoseconds()) / 1e9;
+        return static_cast<double>(tv_sec) + static_cast<double>(tv_nsec) / 1e9;
+    }
     constexpr std::int64_t total_nanoseconds() const { return tv_sec * 1'000'000'000LL + tv_nsec; }
 
     friend constexpr auto operator<=>(const TimeSpec&, const TimeSpec&) = default;

@@ -63,6 +63,14 @@ TEST(TimeSpec, TotalNanosecondsAndSeconds) {
     EXPECT_EQ(TimeSpec(12, 345).total_nanoseconds(), 12'000'000'345);
     EXPECT_DOUBLE_EQ(TimeSpec(-1, 750'000'000).seconds(), -0.25);
     EXPECT_DOUBLE_EQ(TimeSpec(3, 500'000'000).seconds(), 3.5);
+    // Exactly the double nearest to the decimal value (what Python's float
+    // of "1.68" is), not the sum of two rounded parts: psi-ps --json prints
+    // cputimes like this one.
+    EXPECT_EQ(TimeSpec(1, 680'000'000).seconds(), 1.68);
+    EXPECT_EQ(TimeSpec(0, 100'000'000).seconds(), 0.1);
+    EXPECT_EQ(TimeSpec(-2, 700'000'000).seconds(), -1.3);
+    // Epoch instants (beyond 2^53 ns) keep sub-microsecond precision.
+    EXPECT_NEAR(TimeSpec(1'795'000'000, 123'456'789).seconds(), 1'795'000'000.123456789, 1e-6);
 }
 
 TEST(TimeSpec, OrderIsNumericOrder) {
