@@ -1,4 +1,6 @@
 // Scheduling and state: stat, nice and priorities, threads, tty, flags.
+#include <sched.h>
+
 #include <optional>
 
 #include "escape.hpp"
@@ -11,33 +13,76 @@ using psi::ProcessInfo;
 
 namespace {
 
-// SCHED_* numbers from include/uapi/linux/sched.h.
-constexpr int kSchedOther = 0, kSchedBatch = 3, kSchedIdle = 5;
+// policy is the operating system's own SCHED_* number (Linux, macOS and
+// Solaris number them differently), so compare with <sched.h>'s names;
+// SCHED_BATCH, SCHED_IDLE, SCHED_ISO and SCHED_DEADLINE exist on Linux only.
+bool is_policy(int pol, int which) { return pol == which; }
+bool is_batch([[maybe_unused]] int pol) {
+#ifdef SCHED_BATCH
+    return pol == SCHED_BATCH;
+#else
+    return false;
+#endif
+}
 
-// stat's priority field is prio - MAX_RT_PRIO (kernel fs/proc/array.c):
-// -100..-2 for SCHED_FIFO/RR, -101 for SCHED_DEADLINE, 0..39 otherwise.
-// So "negative" is exactly the set of policies ps shows no nice value for.
-bool realtime(const ProcessInfo& p) {
-    if (const int* pol = p.policy.get()) return *pol != kSchedOther && *pol != kSchedBatch && *pol != kSchedIdle;
+// ps pr_nice (procps output.c) prints the nice value under SCHED_OTHER and
+// SCHED_BATCH only, '-' under FIFO, RR, IDLE and DEADLINE.
+bool shows_nice(const ProcessInfo& p) {
+    if (const int* pol = p.policy.get()) return is_policy(*pol, SCHED_OTHER) || is_batch(*pol);
+    // No policy (a short stat line from an old kernel): stat's priority is
+    // prio - MAX_RT_PRIO (kernel fs/proc/array.c), negative exactly for the
+    // real-time policies.
     const int* kp = p.kernel_priority.get();
-    return kp && *kp < 0;
+    return !(kp && *kp < 0);
 }
 
 int t_nlwp(const Env&, const ProcessInfo& p, std::string& o, int) { return text_attr_int(o, p.nthreads); }
 void v_nlwp(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.nthreads); }
 
-// ps pr_nice: '-' for policies other than SCHED_OTHER and SCHED_BATCH.
 int t_nice(const Env&, const ProcessInfo& p, std::string& o, int) {
-    if (realtime(p)) return text_dash(o);
+    if (!shows_nice(p)) return text_dash(o);
     return text_attr_int(o, p.nice);
 }
 void v_nice(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.nice); }
 
 // ps pr_rtprio: '-' for SCHED_OTHER only (SCHED_BATCH/IDLE show 0).
 bool shows_rtprio(const ProcessInfo& p) {
-    if (const int* pol = p.policy.get()) return *pol != kSchedOther;
-    return realtime(p);
+    if (const int* pol = p.policy.get()) return !is_policy(*pol, SCHED_OTHER);
+    return !shows_nice(p);
 }
+
+// ps pr_class: the policy's short name; pr_sched: its number.
+std::string_view class_name(int pol) {
+    if (pol == SCHED_OTHER) return "TS";
+    if (pol == SCHED_FIFO) return "FF";
+    if (pol == SCHED_RR) return "RR";
+#ifdef SCHED_BATCH
+    if (pol == SCHED_BATCH) return "B";
+#endif
+#ifdef SCHED_ISO
+    if (pol == SCHED_ISO) return "ISO";
+#endif
+#ifdef SCHED_IDLE
+    if (pol == SCHED_IDLE) return "IDL";
+#endif
+#ifdef SCHED_DEADLINE
+    if (pol == SCHED_DEADLINE) return "DLN";
+#endif
+    return "?";
+}
+int t_class(const Env&, const ProcessInfo& p, std::string& o, int) {
+    const int* pol = p.policy.get();
+    if (!pol) return text_dash(o);
+    std::string_view name = class_name(*pol);
+    o.append(name);
+    return static_cast<int>(name.size());
+}
+void v_class(const Env&, const ProcessInfo& p, Value& v) {
+    if (const int* pol = p.policy.get()) v.set_copy(class_name(*pol));
+    else v.clear();
+}
+int t_sched(const Env&, const ProcessInfo& p, std::string& o, int) { return text_attr_int(o, p.policy); }
+void v_sched(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.policy); }
 int t_rtprio(const Env&, const ProcessInfo& p, std::string& o, int) {
     if (!shows_rtprio(p)) return text_dash(o);
     return text_attr_int(o, p.priority);
@@ -157,18 +202,22 @@ constexpr Align R = Align::right;
 const FieldDef kFields[] = {
     {"addr", "ADDR", 4, R, false, kNone, t_dash, v_null, "always '-' (as in ps)"},
     {"addr_1", "ADDR", 1, L, false, kNone, t_dash, v_null, "always '-' (as in ps -l)"},
+    {"class", "CLS", 3, L, false, kStat, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
+    {"cls", "CLS", 3, R, false, kStat, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
     {"f", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
     {"flag", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
     {"flags", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
     {"intpri", "PRI", 3, R, false, kStat, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
-    {"ni", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' for real-time)"},
-    {"nice", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' for real-time)"},
+    {"ni", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' unless SCHED_OTHER or SCHED_BATCH)"},
+    {"nice", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' unless SCHED_OTHER or SCHED_BATCH)"},
     {"nlwp", "NLWP", 4, R, false, kStat, t_nlwp, v_nlwp, "number of threads"},
     {"opri", "PRI", 3, R, false, kStat, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
+    {"policy", "POL", 3, L, false, kStat, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
     {"pri", "PRI", 3, R, false, kStat, t_prio<39, -1>, v_prio<39, -1>, "priority, 39 - kernel priority"},
     {"priority", "PRI", 3, R, false, kStat, t_prio<0, 1>, v_prio<0, 1>, "kernel priority (stat field 18)"},
     {"rtprio", "RTPRIO", 6, R, false, kStat, t_rtprio, v_rtprio, "real-time priority ('-' if not real-time)"},
     {"s", "S", 1, L, false, kStat, t_state, v_state, "state letter"},
+    {"sched", "SCH", 3, R, false, kStat, t_sched, v_sched, "scheduling policy number (SCHED_*)"},
     {"stat", "STAT", 4, L, false, kStatLocked, t_stat, v_stat, "state letter and ps's flag letters"},
     {"state", "S", 1, L, false, kStat, t_state, v_state, "state letter"},
     {"thcount", "THCNT", 5, R, false, kStat, t_nlwp, v_nlwp, "number of threads"},

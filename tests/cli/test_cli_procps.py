@@ -193,3 +193,46 @@ def test_long_user_names(psi_ps: str) -> None:
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_scheduling_policies_like_ps(psi_ps: str) -> None:
+    # ni, rtprio, pri, stat and the priority fields depend on the policy:
+    # ps prints '-' for nice under SCHED_FIFO/RR, '-' for rtprio under
+    # SCHED_OTHER only, and stat's '<'/'N' from nice. One child per policy.
+    import subprocess
+    import time
+
+    if os.geteuid() != 0:
+        pytest.skip("SCHED_FIFO/RR need root")
+    policies = [
+        (os.SCHED_OTHER, 0, -5),
+        (os.SCHED_BATCH, 0, 7),
+        (os.SCHED_IDLE, 0, 0),
+        (os.SCHED_FIFO, 10, 0),
+        (os.SCHED_RR, 42, 0),
+    ]
+    procs = []
+    try:
+        for policy, prio, nice in policies:
+            proc = subprocess.Popen(["sleep", "60"], stdin=subprocess.DEVNULL)
+            procs.append(proc)
+            os.setpriority(os.PRIO_PROCESS, proc.pid, nice)
+            os.sched_setscheduler(proc.pid, policy, os.sched_param(prio))
+        deadline = time.monotonic() + 10
+        for proc in procs:  # settled in sleep's nanosleep: state S
+            while time.monotonic() < deadline:
+                with open(f"/proc/{proc.pid}/stat", "rb") as f:
+                    if f.read().rsplit(b")", 1)[1].split()[0] == b"S":
+                        break
+                time.sleep(0.01)
+        pids = ",".join(str(p.pid) for p in procs)
+        for fmt in ["pid,ni,rtprio,pri,stat,comm", "pid,nice,priority,intpri,opri,s,comm", "pid,cls,policy,sched,class"]:
+            theirs, _ = run(["ps", "-p", pids, "-o", fmt])
+            ours, _ = run([psi_ps, "-p", pids, "-o", fmt])
+            assert ours == theirs, fmt
+        ours, _ = run([psi_ps, "-p", pids, "-o", "pid,ni,rtprio,pri,stat,comm"])
+        assert b" 42 " in ours and b" 10 " in ours  # the RR and FIFO priorities
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
