@@ -16,7 +16,6 @@ namespace {
 // policy is the operating system's own SCHED_* number (Linux, macOS and
 // Solaris number them differently), so compare with <sched.h>'s names;
 // SCHED_BATCH, SCHED_IDLE, SCHED_ISO and SCHED_DEADLINE exist on Linux only.
-bool is_policy(int pol, int which) { return pol == which; }
 bool is_batch([[maybe_unused]] int pol) {
 #ifdef SCHED_BATCH
     return pol == SCHED_BATCH;
@@ -28,7 +27,7 @@ bool is_batch([[maybe_unused]] int pol) {
 // ps pr_nice (procps output.c) prints the nice value under SCHED_OTHER and
 // SCHED_BATCH only, '-' under FIFO, RR, IDLE and DEADLINE.
 bool shows_nice(const ProcessInfo& p) {
-    if (const int* pol = p.policy.get()) return is_policy(*pol, SCHED_OTHER) || is_batch(*pol);
+    if (const int* pol = p.policy.get()) return *pol == SCHED_OTHER || is_batch(*pol);
     // No policy (a short stat line from an old kernel): stat's priority is
     // prio - MAX_RT_PRIO (kernel fs/proc/array.c), negative exactly for the
     // real-time policies.
@@ -47,7 +46,7 @@ void v_nice(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.nice);
 
 // ps pr_rtprio: '-' for SCHED_OTHER only (SCHED_BATCH/IDLE show 0).
 bool shows_rtprio(const ProcessInfo& p) {
-    if (const int* pol = p.policy.get()) return !is_policy(*pol, SCHED_OTHER);
+    if (const int* pol = p.policy.get()) return *pol != SCHED_OTHER;
     return !shows_nice(p);
 }
 

@@ -12,22 +12,16 @@ namespace psi::backend {
 
 void ContextDeleter::operator()(Context* ctx) const noexcept { delete ctx; }
 
+// 16 KiB holds any stat/statm/status line and most command lines; big
+// environments grow it (up to read_file's cap).
+constexpr std::size_t kReadBuffer = 16384;
+
 ContextPtr open(const Options& options, std::error_code& ec) {
-    ec.clear();
-    ContextPtr ctx(new Context);
-    if (!ctx->open_root(options.proc_root, 16384)) {
-        ec = make_error_code(errc::proc_root_unusable);
-        return nullptr;
-    }
-    return ctx;
+    return posix::open_context<ContextPtr>(options.proc_root, kReadBuffer, ec);
 }
 
 ContextPtr open_worker(const Context& parent, std::error_code& ec) {
-    // Nothing of a listing is kept between list_pids and read_process here:
-    // a worker only needs its own descriptor of the same proc root.
-    Options options;
-    options.proc_root = parent.root;
-    return open(options, ec);
+    return posix::open_context<ContextPtr>(parent.root, kReadBuffer, ec);
 }
 
 }  // namespace psi::backend

@@ -73,7 +73,7 @@ void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out)
 // readlink relative to the proc root into `attr`.
 bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr, const detail::ProcessKind& kind,
                bool strip_deleted) {
-    char path[64];
+    char path[posix::kPathMax];
     format_path(path, pid, name);
     char target[PATH_MAX + 1];
     ssize_t n = ::readlinkat(ctx.proc_fd, path, target, sizeof target - 1);
@@ -87,7 +87,7 @@ bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr,
 }  // namespace
 
 std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks) {
-    char path[64];
+    char path[posix::kPathMax];
     format_path(path, pid, "stat");
     auto r = read_file(ctx, path, true);
     if (r.err) return detail::classify_process_error(r.err);
@@ -100,7 +100,7 @@ std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks) {
 std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
                              const std::uint64_t* expect_start) {
     if (pid < 0) return make_error_code(errc::invalid_argument);
-    char path[64];
+    char path[posix::kPathMax];
     // stat is always read: it is the identity (start ticks) and existence
     // check, and tells kernel threads and zombies apart for the others.
     format_path(path, pid, "stat");

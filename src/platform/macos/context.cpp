@@ -101,7 +101,7 @@ ContextPtr open(const Options& options, std::error_code& ec) {
     int mib[2] = {CTL_KERN, KERN_ARGMAX};
     std::size_t len = sizeof argmax;
     if (::sysctl(mib, 2, &argmax, &len, nullptr, 0) != 0 || argmax <= 0) argmax = 1 << 20;
-    ctx->args_buf.resize(static_cast<std::size_t>(argmax));
+    ctx->args_max = static_cast<std::size_t>(argmax);
     return ctx;
 }
 
@@ -111,7 +111,7 @@ ContextPtr open_worker(const Context& parent, std::error_code& ec) {
     ctx->tb_numer = parent.tb_numer;
     ctx->tb_denom = parent.tb_denom;
     ctx->page_size = parent.page_size;
-    ctx->args_buf.resize(parent.args_buf.size());
+    ctx->args_max = parent.args_max;
     // The parent's rows serve this thread's share of the table too; without
     // them every row would cost a KERN_PROC_PID sysctl of its own.
     ctx->listing = parent.listing;

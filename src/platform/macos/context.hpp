@@ -36,7 +36,11 @@ struct Context {
     std::vector<bool> used;
     static constexpr std::int64_t kTableTtlNs = 1'000'000'000;
 
-    std::vector<char> args_buf;  // KERN_ARGMAX bytes, for KERN_PROCARGS2
+    // KERN_PROCARGS2 buffer: kern.argmax bytes, allocated by the first read
+    // that needs args, env or exe (a ps-like table never does, and every
+    // table and worker context would otherwise zero a megabyte).
+    std::vector<char> args_buf;
+    std::size_t args_max = 1 << 20;
     std::uint32_t tb_numer = 1, tb_denom = 1;  // mach_timebase_info
     long page_size = 4096;
 };

@@ -112,6 +112,7 @@ bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const det
 bool fill_procargs(Context& ctx, int pid, Groups groups, ProcessInfo& out, const detail::ProcessKind& kind,
                    bool exe_done) {
     int mib[3] = {CTL_KERN, KERN_PROCARGS2, pid};
+    if (ctx.args_buf.size() < ctx.args_max) ctx.args_buf.resize(ctx.args_max);
     std::size_t len = ctx.args_buf.size();
     int err = 0;
     if (::sysctl(mib, 3, ctx.args_buf.data(), &len, nullptr, 0) != 0) err = errno;

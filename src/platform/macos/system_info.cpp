@@ -70,10 +70,7 @@ std::error_code boot_time(Context& ctx, TimeSpec& out) {
 std::error_code uptime(Context& ctx, TimeSpec& out) {
     TimeSpec boot;
     if (auto ec = boot_time(ctx, boot)) return ec;
-    timespec ts{};
-    if (::clock_gettime(CLOCK_REALTIME, &ts) != 0) return make_error_code(errc::os_error);
-    out = TimeSpec(ts.tv_sec, ts.tv_nsec) - boot;
-    return {};
+    return posix::time_since(boot, out);
 }
 
 std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out) {

@@ -11,6 +11,8 @@
 #include <system_error>
 #include <vector>
 
+#include "psi/error.hpp"
+
 namespace psi::posix {
 
 struct ProcRoot {
@@ -37,6 +39,21 @@ struct ProcRoot {
 private:
     std::optional<bool> own_proc_;
 };
+
+// A backend Context (deriving from ProcRoot) opened on `root` with a read
+// buffer of buf_size bytes; nullptr and proc_root_unusable when the root
+// cannot be opened. Serves both backend::open and backend::open_worker: a
+// worker of a /proc backend needs only its own descriptor of the same root.
+template <class ContextPtr>
+ContextPtr open_context(const std::string& root, std::size_t buf_size, std::error_code& ec) {
+    ec.clear();
+    ContextPtr ctx(new typename ContextPtr::element_type);
+    if (!ctx->open_root(root, buf_size)) {
+        ec = make_error_code(errc::proc_root_unusable);
+        return nullptr;
+    }
+    return ctx;
+}
 
 // kill(2) for a backend whose pids come from `r`: invalid_argument for a
 // pid <= 0 (never a process group) and when r is not this system's own

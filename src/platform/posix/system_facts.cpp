@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 
 #include "psi/error.hpp"
 
@@ -30,6 +31,13 @@ void fill_sysconf(ArchInfo& a, long page_size, long clock_ticks) {
     long pages = ::sysconf(_SC_PHYS_PAGES);
     a.total_memory = pages > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size) : 0;
     a.bits = static_cast<int>(sizeof(void*) * 8);
+}
+
+std::error_code time_since(const TimeSpec& boot, TimeSpec& out) {
+    timespec now{};
+    if (::clock_gettime(CLOCK_REALTIME, &now) != 0) return make_error_code(errc::os_error);
+    out = TimeSpec(now.tv_sec, now.tv_nsec) - boot;
+    return {};
 }
 
 std::error_code load_average(LoadAvg& out) {

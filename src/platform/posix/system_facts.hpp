@@ -16,6 +16,10 @@ void fill_uname(ArchInfo& a);
 // pointer width of this build.
 void fill_sysconf(ArchInfo& a, long page_size, long clock_ticks);
 
+// CLOCK_REALTIME now minus `boot`: uptime where the system gives only a boot
+// instant (macOS KERN_BOOTTIME, Solaris utmpx BOOT_TIME).
+std::error_code time_since(const TimeSpec& boot, TimeSpec& out);
+
 // getloadavg(3): 1, 5 and 15 minute averages; os_error when it fails.
 std::error_code load_average(LoadAvg& out);
 

@@ -15,22 +15,16 @@ namespace psi::backend {
 
 void ContextDeleter::operator()(Context* ctx) const noexcept { delete ctx; }
 
+// 4 KiB holds psinfo_t (416 bytes) and pstatus_t with a few lwps; more
+// grows it.
+constexpr std::size_t kReadBuffer = 4096;
+
 ContextPtr open(const Options& options, std::error_code& ec) {
-    ec.clear();
-    ContextPtr ctx(new Context);
-    if (!ctx->open_root(options.proc_root, 4096)) {
-        ec = make_error_code(errc::proc_root_unusable);
-        return nullptr;
-    }
-    return ctx;
+    return posix::open_context<ContextPtr>(options.proc_root, kReadBuffer, ec);
 }
 
 ContextPtr open_worker(const Context& parent, std::error_code& ec) {
-    // Nothing of a listing is kept between list_pids and read_process here:
-    // a worker only needs its own descriptor of the same proc root.
-    Options options;
-    options.proc_root = parent.root;
-    return open(options, ec);
+    return posix::open_context<ContextPtr>(parent.root, kReadBuffer, ec);
 }
 
 }  // namespace psi::backend

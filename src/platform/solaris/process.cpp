@@ -28,7 +28,7 @@ using sp::read_file;
 namespace {
 
 std::optional<sp::Psinfo> read_psinfo(Context& ctx, int pid, std::error_code& ec) {
-    char path[64];
+    char path[posix::kPathMax];
     format_path(path, pid, "psinfo");
     auto r = read_file(ctx, path);
     if (r.err) { ec = detail::classify_process_error(r.err); return std::nullopt; }
@@ -68,7 +68,7 @@ bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::Proces
     // absolute timestruc instead (start_time).
     out.jiffies.fail(AttrStatus::not_implemented);
     out.vsz.set(ps.size_kb * 1024);
-    char path[64];
+    char path[posix::kPathMax];
     format_path(path, pid, "status");
     auto r = read_file(ctx, path);
     std::optional<sp::Pstatus> st = r.err ? std::nullopt : sp::parse_pstatus(r.data);
@@ -116,7 +116,7 @@ bool read_vectors(Context& ctx, int pid, Groups groups, const sp::Psinfo& ps, co
         if (want_env) out.env.fail(AttrStatus::not_available);
         return false;
     }
-    char path[64];
+    char path[posix::kPathMax];
     format_path(path, pid, "as");
     int fd = ::openat(ctx.proc_fd, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -146,7 +146,7 @@ bool read_vectors(Context& ctx, int pid, Groups groups, const sp::Psinfo& ps, co
 }
 
 bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr, const detail::ProcessKind& kind) {
-    char path[64];
+    char path[posix::kPathMax];
     format_path(path, pid, name);
     char target[PATH_MAX + 1];
     ssize_t n = ::readlinkat(ctx.proc_fd, path, target, sizeof target - 1);

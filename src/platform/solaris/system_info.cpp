@@ -64,10 +64,7 @@ std::error_code boot_time(Context& ctx, TimeSpec& out) {
 std::error_code uptime(Context& ctx, TimeSpec& out) {
     TimeSpec boot;
     if (auto ec = boot_time(ctx, boot)) return ec;
-    timespec now{};
-    if (::clock_gettime(CLOCK_REALTIME, &now) != 0) return make_error_code(errc::os_error);
-    out = TimeSpec(now.tv_sec, now.tv_nsec) - boot;
-    return {};
+    return posix::time_since(boot, out);
 }
 
 std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out) {
