@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "platform/solaris/parse.hpp"
@@ -322,6 +323,12 @@ TEST(SolarisMapping, NicePriorityPolicy) {
     EXPECT_EQ(sp::rt_priority_from(100, "RT"), 0);
     EXPECT_EQ(sp::rt_priority_from(159, "RT"), 59);
     EXPECT_EQ(sp::rt_priority_from(5, "RT"), 0);
+    // Damaged records: the fuzzer found INT_MIN - 100 overflowing.
+    constexpr int kMin = std::numeric_limits<int>::min(), kMax = std::numeric_limits<int>::max();
+    EXPECT_EQ(sp::rt_priority_from(kMin, "RT"), 0);
+    EXPECT_EQ(sp::rt_priority_from(kMax, "RT"), kMax - 100);
+    EXPECT_EQ(sp::nice_from(kMin, "TS"), kMin);
+    EXPECT_EQ(sp::nice_from(kMax, "TS"), kMax - 20);
     EXPECT_EQ(sp::policy_from_class("TS"), 0);
     EXPECT_EQ(sp::policy_from_class("SYS"), 3);
     EXPECT_EQ(sp::policy_from_class("IA"), 4);

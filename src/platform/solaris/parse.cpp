@@ -202,13 +202,21 @@ ProcStatus status_from_sname(char sname) {
 std::optional<int> nice_from(int pr_nice, std::string_view clname) {
     // prgetlwpsinfo reports nice + NZERO (20) for the classes whose
     // CL_DONICE succeeds; ps(1) prints "SY"/"RT" (no nice) for the others.
-    if (clname == "TS" || clname == "IA" || clname == "FSS" || clname == "FX") return pr_nice - 20;
+    // The record's pr_nice is a char, but the subtraction is done in 64 bits
+    // so no caller's int can overflow it.
+    if (clname == "TS" || clname == "IA" || clname == "FSS" || clname == "FX")
+        return static_cast<int>(std::clamp<std::int64_t>(static_cast<std::int64_t>(pr_nice) - 20,
+                                                          std::numeric_limits<int>::min(),
+                                                          std::numeric_limits<int>::max()));
     return std::nullopt;
 }
 
 int rt_priority_from(int pri, std::string_view clname) {
     if (clname != "RT") return 0;
-    return std::max(0, pri - 100);
+    // RT global priorities start at 100 (rt_globpri[0]); a damaged record can
+    // hold any int, so subtract in 64 bits and keep the result in range.
+    const std::int64_t rt = static_cast<std::int64_t>(pri) - 100;
+    return static_cast<int>(std::clamp<std::int64_t>(rt, 0, std::numeric_limits<int>::max()));
 }
 
 std::optional<int> policy_from_class(std::string_view clname) {
