@@ -41,14 +41,25 @@ struct TimeSpec {
 
     friend constexpr auto operator<=>(const TimeSpec&, const TimeSpec&) = default;
     friend constexpr bool operator==(const TimeSpec&, const TimeSpec&) = default;
+    // Sums and differences saturate like normalise(): a start time decoded
+    // from a damaged record must not make "now - start" undefined.
     friend constexpr TimeSpec operator+(TimeSpec a, TimeSpec b) {
-        return TimeSpec(a.tv_sec + b.tv_sec, a.tv_nsec + b.tv_nsec);
+        std::int64_t sec = 0;
+        if (__builtin_add_overflow(a.tv_sec, b.tv_sec, &sec)) return saturated(b.tv_sec > 0);
+        return TimeSpec(sec, a.tv_nsec + b.tv_nsec);
     }
     friend constexpr TimeSpec operator-(TimeSpec a, TimeSpec b) {
-        return TimeSpec(a.tv_sec - b.tv_sec, a.tv_nsec - b.tv_nsec);
+        std::int64_t sec = 0;
+        if (__builtin_sub_overflow(a.tv_sec, b.tv_sec, &sec)) return saturated(b.tv_sec < 0);
+        return TimeSpec(sec, a.tv_nsec - b.tv_nsec);
     }
 
 private:
+    static constexpr TimeSpec saturated(bool positive) {
+        TimeSpec t;
+        t.tv_sec = positive ? std::numeric_limits<std::int64_t>::max() : std::numeric_limits<std::int64_t>::min();
+        return t;
+    }
     constexpr void normalise() {
         constexpr std::int64_t kBillion = 1'000'000'000;
         std::int64_t carry = tv_nsec / kBillion;

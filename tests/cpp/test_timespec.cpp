@@ -49,6 +49,20 @@ TEST(TimeSpec, CarrySaturatesAtTheLimits) {
     expect_ts(TimeSpec(kMin + 1, -1), kMin, 999'999'999);
 }
 
+// "now - start" and "boot + ticks" with a start decoded from garbage.
+TEST(TimeSpec, SumsAndDifferencesSaturate) {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+    expect_ts(TimeSpec(kMax, 0) + TimeSpec(1, 0), kMax, 0);
+    expect_ts(TimeSpec(kMin, 0) + TimeSpec(-1, 0), kMin, 0);
+    expect_ts(TimeSpec(100, 0) - TimeSpec(kMin, 0), kMax, 0);
+    expect_ts(TimeSpec(-100, 0) - TimeSpec(kMax, 0), kMin, 0);
+    expect_ts(TimeSpec(kMax - 1, 0) + TimeSpec(0, 1'500'000'000), kMax, 500'000'000);
+    // Ordinary values are untouched by the overflow checks.
+    expect_ts(TimeSpec(5, 700'000'000) + TimeSpec(1, 600'000'000), 7, 300'000'000);
+    expect_ts(TimeSpec(5, 200'000'000) - TimeSpec(1, 600'000'000), 3, 600'000'000);
+}
+
 TEST(TimeSpec, NormalisesNegativeNanoseconds) {
     expect_ts(TimeSpec(0, -1), -1, 999'999'999);
     expect_ts(TimeSpec(0, -250'000'000), -1, 750'000'000);

@@ -1,6 +1,6 @@
 // libFuzzer target for every Linux /proc text parser. The first byte picks
 // the parser so one corpus covers them all; the rest is the file content.
-// Build: cmake -DPSI_BUILD_FUZZERS=ON -DCMAKE_CXX_COMPILER=clang++ (see README in this folder).
+// Build and run: bash tests/fuzz/run_smoke.sh (clang, -DPSI_BUILD_FUZZERS=ON).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
