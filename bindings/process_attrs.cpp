@@ -242,6 +242,9 @@ const AttrDef kAttrs[] = {
      "lifetime CPU percentage, as ps computes %cpu"},
     {"rss", PSI_INT(rss, Group::memory), Group::memory, "resident set size in bytes"},
     {"vsz", PSI_INT(vsz, kStat), kStat, "virtual memory size in bytes"},
+    {"zoneid", PSI_INT(zoneid, kStat), kStat, "Solaris: zone id (AttrNotImplementedError elsewhere)"},
+    {"zonename", PSI_TEXT(zonename, kStat | Group::names), kStat | Group::names,
+     "Solaris: zone name (AttrNotImplementedError elsewhere)"},
     {"parent", &parent_of, kStat, "the parent Process, or None"},
     // Seed-era (PSI 0.2) names, kept as aliases.
     {"command_path", PSI_TEXT(exe, Group::exe), Group::exe, "alias of exe"},

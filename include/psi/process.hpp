@@ -26,7 +26,7 @@ enum class Group : std::uint32_t {
     env = 1u << 5,      // env (Linux: environ)
     exe = 1u << 6,      // exe (Linux: readlink exe)
     cwd = 1u << 7,      // cwd (Linux: readlink cwd)
-    names = 1u << 8,    // euser egroup, plus ruser rgroup when creds is read
+    names = 1u << 8,    // euser egroup (zonename), plus ruser rgroup when creds is read
 };
 
 // A set of groups. Constexpr bit operations so presets can be constants.
@@ -115,6 +115,10 @@ struct ProcessInfo {
     Attr<TimeSpec> utime, stime;
     Attr<std::uint64_t> rss, vsz;              // bytes
     Attr<std::uint64_t> locked;                // bytes locked in memory (mlock)
+    // Solaris zones (PSI had both there): the zone id comes with the stat
+    // group, its name with the names group. Elsewhere not_implemented.
+    Attr<int> zoneid;
+    Attr<std::string> zonename;
 
     // Derived values. Each carries the status of what it is derived from.
     Attr<TimeSpec> cputime() const;            // utime + stime

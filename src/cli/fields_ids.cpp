@@ -25,7 +25,15 @@ PSI_PS_INT_FIELD(euid, euid)
 PSI_PS_INT_FIELD(ruid, ruid)
 PSI_PS_INT_FIELD(egid, egid)
 PSI_PS_INT_FIELD(rgid, rgid)
+PSI_PS_INT_FIELD(zoneid, zoneid)
 #undef PSI_PS_INT_FIELD
+
+// Solaris ps -o zone; '-' where the OS has no zones (Linux, macOS).
+int t_zone(const Env&, const ProcessInfo& p, std::string& o, int m) {
+    if (const std::string* n = p.zonename.get()) return append_escaped(o, *n, m);
+    o.push_back('-');
+    return 1;
+}
 
 // ps do_pr_name(): the whole name when it fits in the room ps gives the
 // column (its width, or the rest of the line for the last column); else cut
@@ -60,6 +68,7 @@ void v_euser(const Env&, const ProcessInfo& p, Value& v) { name_value(v, p.euser
 void v_ruser(const Env&, const ProcessInfo& p, Value& v) { name_value(v, p.ruser); }
 void v_egroup(const Env&, const ProcessInfo& p, Value& v) { name_value(v, p.egroup); }
 void v_rgroup(const Env&, const ProcessInfo& p, Value& v) { name_value(v, p.rgroup); }
+void v_zone(const Env&, const ProcessInfo& p, Value& v) { name_value(v, p.zonename); }
 
 constexpr psi::Groups kStat = Group::stat;
 constexpr psi::Groups kOwner = Group::owner;
@@ -94,6 +103,9 @@ const FieldDef kFields[] = {
     {"uid_hack", "UID", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name (-f's UID)"},
     {"uname", "USER", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name"},
     {"user", "USER", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name"},
+    // Solaris ps(1) fields (not in procps): '-' off Solaris.
+    {"zone", "ZONE", 8, U, false, kStat | Group::names, t_zone, v_zone, "zone name (Solaris)"},
+    {"zoneid", "ZONEID", 6, R, false, kStat, t_zoneid, v_zoneid, "zone id (Solaris)"},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -45,13 +46,21 @@ void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec);
 std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
                              const std::uint64_t* expect_start);
 
-// Start ticks of `pid` (cheapest identity probe), or no_such_process.
-std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks);
+// Start ticks of `pid` (cheapest identity probe), or no_such_process. With
+// `expect`, a process that can no longer show its start but is still the
+// one that had it reports *expect (Solaris zeroes a zombie's pr_start, and a
+// zombie keeps its pid until reaped); other backends ignore it.
+std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t* expect = nullptr);
 
 // Sends sig to pid. invalid_argument when the context's processes are not
 // this system's own (a fixture tree, another pid namespace's proc): a pid
 // there names some other process here.
 std::error_code send_signal(Context& ctx, int pid, int sig);
+
+// Name of zone `zoneid` (Solaris zones, getzonenamebyid); the core caches
+// it per System. attr_not_implemented where the OS has no zones,
+// not_available for an id with no zone (it was halted since).
+std::error_code zone_name(Context& ctx, int zoneid, std::string& out);
 
 ArchInfo arch(Context& ctx);
 std::error_code loadavg(Context& ctx, LoadAvg& out);

@@ -28,8 +28,8 @@ void throw_if(const std::error_code& ec, const std::string& what) {
 
 std::string pid_what(std::int64_t pid) { return "pid " + std::to_string(pid); }
 
-// Fills the user/group names from whichever ids were read.
-void fill_names(detail::NameCache& names, ProcessInfo& p) {
+// Fills the user/group (and zone) names from whichever ids were read.
+void fill_names(detail::NameCache& names, backend::Context& ctx, ProcessInfo& p) {
     auto name_of = [](Attr<std::string>& out, const Attr<std::uint32_t>& id, auto&& lookup) {
         if (const auto* v = id.get()) out.set(lookup(*v));
         else out.fail(id.status(), id.os_error());
@@ -41,6 +41,15 @@ void fill_names(detail::NameCache& names, ProcessInfo& p) {
     if (p.groups_read.has(Group::creds)) {
         name_of(p.ruser, p.ruid, user);
         name_of(p.rgroup, p.rgid, group);
+    }
+    if (const int* zone = p.zoneid.get()) {
+        const auto& [ec, name] =
+            names.zone(*zone, [&](int id, std::string& out) { return backend::zone_name(ctx, id, out); });
+        if (!ec) p.zonename.set(name);
+        else p.zonename.fail(ec == errc::attr_not_implemented ? AttrStatus::not_implemented
+                                                              : AttrStatus::not_available);
+    } else {
+        p.zonename.fail(p.zoneid.status(), p.zoneid.os_error());
     }
     p.groups_read |= Group::names;
 }
@@ -98,7 +107,7 @@ ProcessInfo System::process(std::int64_t pid, Groups groups, std::error_code& ec
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return info; }
     ec = backend::read_process(*impl_->ctx, static_cast<int>(pid), backend_groups(groups, {}) | Group::stat,
                                info, nullptr);
-    if (!ec && groups.has(Group::names)) fill_names(impl_->names, info);
+    if (!ec && groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, info);
     return info;
 }
 
@@ -117,7 +126,7 @@ void System::read_more(ProcessInfo& proc, Groups groups, std::error_code& ec) {
         ec = backend::read_process(*impl_->ctx, proc.pid, need, proc, &proc.start_ticks);
         if (ec) return;
     }
-    if (groups.has(Group::names)) fill_names(impl_->names, proc);
+    if (groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, proc);
 }
 
 void System::read_more(ProcessInfo& proc, Groups groups) {
@@ -133,7 +142,7 @@ void System::refresh(ProcessInfo& proc, std::error_code& ec) {
     Groups wanted = proc.groups_read | Group::stat;
     ec = backend::read_process(*impl_->ctx, proc.pid, backend_groups(wanted, {}), fresh, &proc.start_ticks);
     if (ec) return;
-    if (wanted.has(Group::names)) fill_names(impl_->names, fresh);
+    if (wanted.has(Group::names)) fill_names(impl_->names, *impl_->ctx, fresh);
     proc = std::move(fresh);
 }
 
@@ -218,7 +227,7 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
     }
     std::erase_if(procs, [](const ProcessInfo& p) { return p.pid < 0; });
     if (groups.has(Group::names))
-        for (auto& p : procs) fill_names(impl_->names, p);
+        for (auto& p : procs) fill_names(impl_->names, *impl_->ctx, p);
     return ProcessTable(std::move(procs));
 }
 
@@ -232,7 +241,7 @@ ProcessTable System::table(Groups groups) {
 bool System::exists(const ProcessInfo& proc) {
     if (!impl_->ctx) return false;
     std::uint64_t ticks = 0;
-    return !backend::start_ticks(*impl_->ctx, proc.pid, ticks) && ticks == proc.start_ticks;
+    return !backend::start_ticks(*impl_->ctx, proc.pid, ticks, &proc.start_ticks) && ticks == proc.start_ticks;
 }
 
 void System::kill(const ProcessInfo& proc, int sig, std::error_code& ec) {

@@ -144,3 +144,13 @@ def test_csv_headers(psi_ps: str) -> None:
 def test_text_field_for_pid1_and_kthreadd(psi_ps: str, field: str) -> None:
     out, _ = run([psi_ps, "-o", f"pid,{field}", "-p", "1,2"], clean_env())
     assert len(out.splitlines()) == 3
+
+
+def test_zone_fields_are_dashes_off_solaris(psi_ps: str) -> None:
+    """Solaris ps's zone/zoneid fields: known to psi-ps everywhere, '-' (JSON
+    null) where the OS has no zones."""
+    r = subprocess.run([psi_ps, "-p", "1", "-o", "pid,zone,zoneid"], capture_output=True, check=True, timeout=60)
+    assert r.stdout.decode().splitlines() == ["  PID ZONE     ZONEID", "    1 -             -"]
+    r = subprocess.run([psi_ps, "-p", "1", "-o", "pid,zone,zoneid", "--json"], capture_output=True, check=True,
+                       timeout=60)
+    assert json.loads(r.stdout) == [{"pid": 1, "zone": None, "zoneid": None}]

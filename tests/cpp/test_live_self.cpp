@@ -125,6 +125,11 @@ TEST(LiveSelf, EveryGroupMatchesTheSystem) {
         env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
     }
     EXPECT_EQ(p.env.value("env"), env);
+
+    // Zones are Solaris's (SPEC 6): on Linux both say so, with the groups
+    // that carry them read.
+    EXPECT_EQ(p.zoneid.status(), psi::AttrStatus::not_implemented);
+    EXPECT_EQ(p.zonename.status(), psi::AttrStatus::not_implemented);
 }
 
 TEST(LiveSelf, MemoryAndTimes) {

@@ -294,3 +294,17 @@ for attr in ("env", "exe", "cwd"):
         if "pid 1" not in str(e) or attr not in str(e): code |= 8
 """
     assert _in_unprivileged_child(body) == 0
+
+
+def test_zones_are_solaris_only() -> None:
+    """SPEC 6: zoneid/zonename exist as attributes everywhere (PSI had them
+    on Solaris) and say 'not implemented' on Linux, both on the Process and
+    through a table that asks for them."""
+    p = Process(os.getpid())
+    for name in ("zoneid", "zonename"):
+        assert name in psi.process.PROCESS_ATTRIBUTES
+        with pytest.raises(psi.AttrNotImplementedError, match=name):
+            getattr(p, name)
+        assert getattr(p, name, "absent") == "absent"  # an AttributeError, as PSI raised
+    table = psi.process.ProcessTable(attrs=["zoneid", "zonename"])
+    assert getattr(table[os.getpid()], "zonename", None) is None

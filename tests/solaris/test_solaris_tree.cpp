@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "core/backend.hpp"
@@ -25,6 +26,14 @@ std::error_code loadavg(Context&, LoadAvg&) { return make_error_code(errc::os_er
 std::error_code boot_time(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
 std::error_code uptime(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
 std::error_code mounts(Context&, bool, std::vector<MountInfo>&) { return make_error_code(errc::os_error); }
+// getzonenamebyid stands in for the fixture: zone 0 is "global", zone 7
+// "web", any other id has been halted.
+std::error_code zone_name(Context&, int zoneid, std::string& out) {
+    if (zoneid == 0) out = "global";
+    else if (zoneid == 7) out = "web";
+    else return make_error_code(errc::attr_not_available);
+    return {};
+}
 }  // namespace psi::backend
 
 namespace {
@@ -51,6 +60,7 @@ struct Proc {
     std::uint32_t status_flags;  // pstatus pr_flags
     std::uint64_t argv = 0, envp = 0;
     int argc = 0;
+    int zoneid = 0;
 };
 
 class SolarisTree : public ::testing::Test {
@@ -63,10 +73,10 @@ protected:
         // system process) and a zombie; plus names that are not pids.
         add({1234, 1, 'S', 1700000000, 2, 0, 0x400100, 0x400120, 2});
         write_as64(1234);
-        add({1300, 1234, 'O', 1700000100, 1, 0, 0x8040100, 0x8040110, 3});
+        add({1300, 1234, 'O', 1700000100, 1, 0, 0x8040100, 0x8040110, 3, 7});
         write_as32(1300);
         add({0, 0, 'T', 1690000000, 0, 0x00001000});
-        add({77, 1234, 'Z', 1700000200, 0, 0});
+        add({77, 1234, 'Z', 1700000200, 0, 0, 0, 0, 0, 3});
         ::mkdir((root + "/0123").c_str(), 0755);
         ASSERT_EQ(::symlink("1234", (root + "/self").c_str()), 0);
     }
@@ -96,6 +106,7 @@ protected:
         }
         ps.put<std::int32_t>(236, p.argc).put<std::uint64_t>(240, p.argv).put<std::uint64_t>(248, p.envp);
         ps.put<char>(256, static_cast<char>(p.dmodel));
+        ps.put<std::int32_t>(276, p.zoneid);  // pr_zoneid
         ps.put<char>(288 + 26, p.sname).put<char>(288 + 27, 24).put<std::int32_t>(288 + 32, 59).str(288 + 72, "TS");
         write(std::to_string(p.pid) + "/psinfo", ps.b);
         Rec st(1024);
@@ -167,6 +178,28 @@ TEST_F(SolarisTree, Lp64Process) {
     EXPECT_FALSE(p.is_kernel_thread);
 }
 
+// SPEC 6: zoneid/zonename on this platform. The id is the record's, the
+// name the backend's lookup (getzonenamebyid on Solaris, the stub above
+// here), asked once per id and System; a halted zone's name is not available.
+TEST_F(SolarisTree, Zones) {
+    psi::System s = sys();
+    auto global = s.process(1234, psi::groups::all);
+    EXPECT_EQ(global.zoneid.value(), 0);
+    EXPECT_EQ(global.zonename.value(), "global");
+    auto web = s.process(1300, psi::Group::stat | psi::Group::names);
+    EXPECT_EQ(web.zoneid.value(), 7);
+    EXPECT_EQ(web.zonename.value(), "web");
+    auto halted = s.process(77, psi::Group::stat | psi::Group::names);
+    EXPECT_EQ(halted.zoneid.value(), 3);
+    EXPECT_EQ(halted.zonename.status(), psi::AttrStatus::not_available);
+    // Without the names group the name is not read.
+    EXPECT_EQ(s.process(1300, psi::Group::stat).zonename.status(), psi::AttrStatus::not_read);
+    std::map<int, std::string> by_pid;
+    for (const auto& row : s.table(psi::Group::stat | psi::Group::names))
+        if (row.zonename.ok()) by_pid[row.pid] = *row.zonename.get();
+    EXPECT_EQ(by_pid, (std::map<int, std::string>{{0, "global"}, {1234, "global"}, {1300, "web"}}));
+}
+
 TEST_F(SolarisTree, Ilp32ProcessUsesFourBytePointers) {
     auto p = sys().process(1300, psi::Group::args | psi::Group::env);
     EXPECT_EQ(p.args.value(), (std::vector<std::string>{"sh", "-c", "true"}));
@@ -217,9 +250,15 @@ TEST_F(SolarisTree, GoneReusedShortAndForeign) {
 TEST_F(SolarisTree, ProcessTurningZombieKeepsItsIdentity) {
     auto s = sys();
     auto p = s.process(1234, psi::Group::stat);
+    auto other = s.process(1300, psi::Group::stat);
+    EXPECT_TRUE(s.exists(p));
     // It exits: prgetpsinfo now gives pr_start 0 and pr_sname 'Z'.
     write("1234/psinfo", Rec(16).b, 88);
     write("1234/psinfo", Rec(1).put<char>(0, 'Z').b, 288 + 26);
+    EXPECT_TRUE(s.exists(p));  // a zombie keeps its pid until reaped
+    // A live process whose start reads 0 is no zombie: not the one we knew.
+    write("1300/psinfo", Rec(16).b, 88);
+    EXPECT_FALSE(s.exists(other));
     std::error_code ec;
     s.refresh(p, ec);
     EXPECT_FALSE(ec);

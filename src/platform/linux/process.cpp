@@ -68,6 +68,8 @@ void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out)
     put(out.vsz, 23, st.vsize);
     put(out.priority, 40, static_cast<int>(st.rt_priority));
     put(out.policy, 41, st.policy);
+    // Zones are Solaris's; Linux namespaces are not named by an id here.
+    out.zoneid.fail(AttrStatus::not_implemented);
 }
 
 // readlink relative to the proc root into `attr`.
@@ -86,7 +88,7 @@ bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr,
 
 }  // namespace
 
-std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks) {
+std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t*) {
     char path[posix::kPathMax];
     format_path(path, pid, "stat");
     auto r = read_file(ctx, path, true);

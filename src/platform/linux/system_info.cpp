@@ -46,6 +46,9 @@ std::optional<int> physical_cores() {
 
 }  // namespace
 
+// Zones are a Solaris facility; there is no zone id to name here.
+std::error_code zone_name(Context&, int, std::string&) { return make_error_code(errc::attr_not_implemented); }
+
 ArchInfo arch(Context& ctx) {
     ArchInfo a;
     posix::fill_uname(a);

@@ -71,6 +71,7 @@ void fill_row(const kinfo_proc& kp, int pid, ProcessInfo& out) {
     // Real-time priority (Linux rt_priority) has no per-process value here:
     // Mach priorities are per thread and pti_priority is the task base.
     out.priority.fail(AttrStatus::not_implemented);
+    out.zoneid.fail(AttrStatus::not_implemented);  // zones are Solaris's
 }
 
 // proc_pidinfo(PROC_PIDTASKALLINFO) into the stat/memory attributes.
@@ -148,7 +149,7 @@ bool fill_procargs(Context& ctx, int pid, Groups groups, ProcessInfo& out, const
 
 }  // namespace
 
-std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks) {
+std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t*) {
     (void)ctx;
     if (pid < 0) return make_error_code(errc::invalid_argument);
     kinfo_proc kp{};

@@ -29,6 +29,9 @@ bool sysctl_value(const char* name, T& out) {
 
 }  // namespace
 
+// Zones are a Solaris facility; there is no zone id to name here.
+std::error_code zone_name(Context&, int, std::string&) { return make_error_code(errc::attr_not_implemented); }
+
 ArchInfo arch(Context& ctx) {
     ArchInfo a;
     posix::fill_uname(a);

@@ -62,6 +62,7 @@ bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::Proces
     else out.policy.fail(AttrStatus::not_available);
     out.kernel_priority.set(ps.pri);
     out.nthreads.set(ps.nlwp);
+    out.zoneid.set(ps.zoneid);
     if (kind.zombie && ps.start.sec == 0 && ps.start.nsec == 0) out.start_time.fail(AttrStatus::not_available);
     else out.start_time.set(sp::to_timespec(ps.start));
     // Linux-only: clock ticks since boot. Solaris gives pr_start as an
@@ -157,11 +158,13 @@ bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr,
 
 }  // namespace
 
-std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks) {
+std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t* expect) {
     std::error_code ec;
     auto ps = read_psinfo(ctx, pid, ec);
     if (!ps) return ec;
     ticks = sp::start_ticks_from(ps->start);
+    // As in read_process: a zombie shows start 0 but is the process we knew.
+    if (expect && ticks == 0 && ps->is_zombie()) ticks = *expect;
     return {};
 }
 

@@ -10,6 +10,7 @@
 #include <sys/mnttab.h>
 #include <unistd.h>
 #include <utmpx.h>
+#include <zone.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -29,6 +30,16 @@ std::mutex g_utmpx_mu;
 std::mutex g_mnttab_mu;
 
 }  // namespace
+
+std::error_code zone_name(Context&, int zoneid, std::string& out) {
+    // getzonenamebyid(3C): the name's length including the NUL, or -1 with
+    // EINVAL when no zone has that id (halted since the psinfo was read).
+    char buf[ZONENAME_MAX];
+    ssize_t n = ::getzonenamebyid(static_cast<zoneid_t>(zoneid), buf, sizeof buf);
+    if (n < 0) return make_error_code(errc::attr_not_available);
+    out.assign(buf);
+    return {};
+}
 
 ArchInfo arch(Context& ctx) {
     ArchInfo a;
