@@ -21,6 +21,7 @@ void v_pid(const Env&, const ProcessInfo& p, Value& v) { v.set_int(p.pid); }
 PSI_PS_INT_FIELD(ppid, ppid)
 PSI_PS_INT_FIELD(pgid, pgrp)
 PSI_PS_INT_FIELD(sid, sid)
+PSI_PS_INT_FIELD(tpgid, tpgid)
 PSI_PS_INT_FIELD(euid, euid)
 PSI_PS_INT_FIELD(ruid, ruid)
 PSI_PS_INT_FIELD(egid, egid)
@@ -99,6 +100,7 @@ const FieldDef kFields[] = {
     {"session", "SESS", 5, R, true, kStat, t_sid, v_sid, "session id"},
     {"sid", "SID", 5, R, true, kStat, t_sid, v_sid, "session id"},
     {"tgid", "TGID", 5, R, true, psi::groups::none, t_pid, v_pid, "thread group id (= pid)"},
+    {"tpgid", "TPGID", 5, R, true, kStat, t_tpgid, v_tpgid, "foreground process group of the terminal (-1: none)"},
     {"uid", "UID", 5, R, false, kOwner, t_euid, v_euid, "effective user id"},
     {"uid_hack", "UID", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name (-f's UID)"},
     {"uname", "USER", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name"},

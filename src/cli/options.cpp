@@ -201,14 +201,38 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
     }
 }
 
-// procps's BSD-style words (no dash). Only L (list fields) and w (wide)
-// are supported; a, u, x and friends are refused rather than half-done.
+// procps's BSD-style words (no dash), ps(1) "BSD OPTIONS": the selection
+// letters a and x, the format letters u, j and l, f (forest), h (no
+// header), r (running only), w (wide), L (list fields), and a word of pids
+// ("ps 1,2"). Others (e, v, s, c, ...) are refused rather than half-done.
 void bsd_options(Request& r, string_view arg) {
-    for (char c : arg) {
-        if (c == 'L') r.list_fields = true;
-        else if (c == 'w') ++r.wide;
-        else throw UsageError("unsupported option " + quoted(arg) + "; psi-ps takes procps's UNIX and GNU options, e.g. -ef (try 'psi-ps --help')");
+    if (all_digits(arg.substr(0, 1))) {
+        add_pids(r.pids, arg, "process id");
+        if (!r.bsd_format) r.bsd_format = 'b';
+        return;
     }
+    bool informational = true;
+    for (char c : arg) {
+        switch (c) {
+        case 'L': r.list_fields = true; continue;
+        case 'w': ++r.wide; continue;
+        case 'a': r.bsd_a = true; break;
+        case 'x': r.bsd_x = true; break;
+        case 'f': r.forest = 'b'; break;
+        case 'h': r.no_headers = true; break;
+        case 'r': r.running_only = true; break;
+        case 'u': case 'j': case 'l':
+            if (r.bsd_format && r.bsd_format != 'b' && r.bsd_format != c) throw UsageError("conflicting format options");
+            r.bsd_format = c;
+            break;
+        default:
+            throw UsageError("unsupported option " + quoted(std::string(1, c)) + " in " + quoted(arg) +
+                             "; psi-ps takes the BSD letters a x u j l f h r w L and procps's UNIX and GNU "
+                             "options (try 'psi-ps --help')");
+        }
+        informational = false;
+    }
+    if (!informational && !r.bsd_format) r.bsd_format = 'b';
 }
 
 }  // namespace
@@ -223,6 +247,8 @@ Request parse_args(int argc, char** argv) {
         else if (!arg.empty() && arg[0] != '-') bsd_options(r, arg);
         else throw UsageError("unknown option " + quoted(arg));
     }
+    if (r.bsd_format && (r.full || r.long_format || !r.format.empty()) && r.bsd_format != 'b')
+        throw UsageError("conflicting format options");
     if (r.forest && !r.sort.empty())
         for (const SortKey& k : r.sort)
             if (k.def->name == "ppid") throw UsageError("sorting by ppid conflicts with the tree view");
@@ -231,6 +257,16 @@ Request parse_args(int argc, char** argv) {
 
 std::vector<FormatItem> effective_format(const Request& r) {
     if (!r.format.empty()) return r.format;
+    // The BSD formats (ps/output.c macro_array OL_u, OL_j, OL_l and OL_).
+    if (r.bsd_format && !r.full && !r.long_format) {
+        const char* bsd = r.bsd_format == 'u'   ? "user,pid,pcpu,pmem,vsz,rss,tname,stat,start_time,bsdtime,args"
+                          : r.bsd_format == 'j' ? "ppid,pid,pgid,sid,tname,tpgid,stat,uid,bsdtime,args"
+                          : r.bsd_format == 'l' ? "flags,uid,pid,ppid,priority,nice,vsz,rss,wchan,stat,tname,bsdtime,args"
+                                                : "pid,tname,stat,bsdtime,args";
+        std::vector<FormatItem> out;
+        add_format(out, bsd);
+        return out;
+    }
     // procps's built-in formats (ps/output.c macro_array: Std_f, Std_l, Std_fl,
     // and the SysV default pid,tname,time,ucmd).
     const char* spec = r.long_format

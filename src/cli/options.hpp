@@ -35,11 +35,18 @@ struct Request {
     std::vector<int> pids, ppids;
     std::vector<std::uint32_t> euids, ruids;
     std::vector<std::string> names;
+    // BSD words (ps aux): 'a' lifts "only yourself", 'x' lifts "must have a
+    // terminal"; with both, every process.
+    bool bsd_a = false, bsd_x = false;
+    bool running_only = false;       // BSD r
 
     // Format.
     std::vector<FormatItem> format;  // -o items; empty: a built-in format
     bool full = false;               // -f
     bool long_format = false;        // -l
+    // A BSD word was given: its format letter (u, j, l), or 'b' for the
+    // plain BSD format (pid,tname,stat,bsdtime,args); 0 for none.
+    char bsd_format = 0;
     bool no_headers = false;
     int wide = 0;                    // number of -w
     int cols = 0;                    // --cols N
@@ -56,7 +63,8 @@ struct Request {
     bool list_fields_long = false;   // --list-fields: with groups and meaning
 
     bool has_selection() const {
-        return all || !pids.empty() || !ppids.empty() || !euids.empty() || !ruids.empty() || !names.empty();
+        return all || bsd_a || bsd_x || !pids.empty() || !ppids.empty() || !euids.empty() || !ruids.empty() ||
+               !names.empty();
     }
 };
 

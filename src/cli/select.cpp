@@ -109,24 +109,42 @@ struct Forest {
 psi::Groups Selector::needs() const {
     psi::Groups g;
     if (!r_.has_selection()) return Group::owner | Group::stat;
-    if (r_.all) return g;
-    if (!r_.ppids.empty() || !r_.names.empty()) g |= Group::stat;
+    if (r_.running_only) g |= Group::stat;
+    if (r_.all || (r_.bsd_a && r_.bsd_x)) return g;
+    if (r_.bsd_a || !r_.ppids.empty() || !r_.names.empty()) g |= Group::stat;
+    if (r_.bsd_x) g |= Group::owner;
     if (!r_.euids.empty()) g |= Group::owner;
     if (!r_.ruids.empty()) g |= Group::creds;
     return g;
 }
 
 bool Selector::pids_only() const {
-    return !r_.all && !r_.pids.empty() && r_.ppids.empty() && r_.euids.empty() && r_.ruids.empty() && r_.names.empty();
+    return !r_.all && !r_.bsd_a && !r_.bsd_x && !r_.pids.empty() && r_.ppids.empty() && r_.euids.empty() &&
+           r_.ruids.empty() && r_.names.empty();
 }
 
 bool Selector::wants(const ProcessInfo& p) const {
+    // BSD r: only runnable processes, whatever selected them.
+    if (r_.running_only && p.status_letter.value_or('?') != 'R') return false;
     if (!r_.has_selection()) {
         const std::uint32_t* euid = p.euid.get();
         const std::uint64_t* tty = p.tty_dev.get();
+        // With BSD words (ps u): BSD's "only yourself" and "must have a
+        // terminal", any terminal; else POSIX's: ours on our terminal.
+        if (r_.bsd_format) return euid && tty && *euid == my_euid_ && *tty != 0;
         return euid && tty && *euid == my_euid_ && *tty == my_tty_;
     }
-    if (r_.all || contains(r_.pids, p.pid)) return true;
+    if (r_.all || (r_.bsd_a && r_.bsd_x) || contains(r_.pids, p.pid)) return true;
+    // ps(1): a = every user's processes on a terminal; x = ours, with or
+    // without one.
+    if (r_.bsd_a) {
+        const std::uint64_t* tty = p.tty_dev.get();
+        if (tty && *tty != 0) return true;
+    }
+    if (r_.bsd_x) {
+        const std::uint32_t* euid = p.euid.get();
+        if (euid && *euid == my_euid_) return true;
+    }
     if (attr_in(p.ppid, r_.ppids) || attr_in(p.euid, r_.euids) || attr_in(p.ruid, r_.ruids)) return true;
     const std::string* name = p.name.get();
     return name && contains(r_.names, *name);

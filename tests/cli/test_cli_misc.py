@@ -95,6 +95,55 @@ def test_own_terminal(psi_ps: str) -> None:
         assert ours_def == ps_def
 
 
+def test_bsd_default_selection_on_a_terminal(psi_ps: str) -> None:
+    """BSD words without a or x keep BSD's two restrictions, "only yourself"
+    and "must have a terminal" (ps u, h, r); a lifts the first. Run on a
+    pseudo-terminal so that there are such processes: the shell and a
+    sleep. Each listing's own line (state R+) is left out."""
+    words = ["u", "a", "h", "r", "j"]
+    script = (
+        # Wait for the sleep's exec to finish, so that both listings see it settled.
+        'sleep 30 & while [ "$(cat /proc/$!/comm)" != sleep ]; do :; done; sleep 0.2; '
+        f"for w in {' '.join(words)}; do ps $w; echo ====; {psi_ps} $w; echo ====; done; kill $!"
+    )
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvp("sh", ["sh", "-c", script])
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    parts = b"".join(chunks).replace(b"\r\n", b"\n").split(b"====\n")
+    assert len(parts) == 2 * len(words) + 1
+
+    def drop(out: bytes) -> List[bytes]:
+        # The shell may be caught running (Rs+) by one listing and not the other.
+        lines = [ln.replace(b" Rs+ ", b" Ss+ ") for ln in out.splitlines()]
+        # Only the shell and the sleep: the listing's own row (running, or
+        # sleeping while its reader threads work) differs by nature.
+        return [ln for ln in lines if b"PID" in ln or b"sh -c sleep" in ln or ln.endswith(b"sleep 30")]
+
+    for i, word in enumerate(words):
+        if word == "r":  # only what runs: the listing itself, perhaps the shell
+            rows = parts[2 * i + 1].splitlines()[1:]
+            assert rows and all(re.search(rb"\sRs?[lN<]*\+\s", ln) for ln in rows), rows
+            continue
+        theirs, ours = drop(parts[2 * i]), drop(parts[2 * i + 1])
+        assert any(b"sleep 30" in ln for ln in ours), (word, ours)
+        if word == "u":  # the shell's RSS moves as it forks: compare the rest
+            ours = [b" ".join(ln.split(None, 10)[:5] + ln.split(None, 10)[6:]) for ln in ours]
+            theirs = [b" ".join(ln.split(None, 10)[:5] + ln.split(None, 10)[6:]) for ln in theirs]
+        if procps_version().startswith("4.0."):
+            assert ours == theirs, (word, ours, theirs)
+
+
 def test_python_dash_m_psi(psi_ps: str) -> None:
     """`python -m psi` runs the same program (installed as psi/_bin/psi-ps)."""
     probe = subprocess.run(

@@ -116,6 +116,28 @@ def test_selections(psi_ps: str, sel: List[str]) -> None:
     assert_like_ps(psi_ps, [*sel, "-o", "pid,user,ruser,comm"], key_col=0)
 
 
+@pytest.mark.parametrize("words, key", [(["aux"], 1), (["ax"], 0), (["axj"], 1), (["x"], 0), (["axf"], 0),
+                                         (["-e", "-o", "pid,tpgid,comm"], 0)])
+def test_bsd_words(psi_ps: str, words: List[str], key: int) -> None:
+    """ps aux and friends: BSD selection letters a and x, formats u and j,
+    f for the forest (ps(1) "BSD OPTIONS")."""
+    res = assert_like_ps(psi_ps, words, key_col=key)
+    assert res.compared >= 1000
+
+
+def test_bsd_long_format(psi_ps: str, many_processes: List[int]) -> None:
+    """BSD l with a pid list: equal but for WCHAN (psi-ps prints '-')."""
+    sel = ["-p", ",".join(str(p) for p in [2, *many_processes[:20]])]
+    ours, _ = run([psi_ps, "l", *sel], clean_env())
+    theirs, _ = run(["ps", "l", *sel], clean_env())
+    lo, lt = ours.splitlines(), theirs.splitlines()
+    assert lo[0] == lt[0] and len(lo) == len(lt) == 22
+    wchan = lt[0].split().index(b"WCHAN")
+    for a, b in zip(lo[1:], lt[1:]):
+        fa, fb = a.split(None, 12), b.split(None, 12)
+        assert fa[:wchan] + fa[wchan + 1 :] == fb[:wchan] + fb[wchan + 1 :]
+
+
 def test_children_of(psi_ps: str, many_processes: List[int]) -> None:
     ours, _ = run([psi_ps, "--ppid", str(os.getpid()), "-o", "pid,ppid,comm"], clean_env())
     pids = {int(line.split()[0]) for line in ours.splitlines()[1:]}
