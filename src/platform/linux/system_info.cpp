@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "platform/linux/context.hpp"
+#include "platform/posix/fs_sizes.hpp"
 #include "platform/posix/system_facts.hpp"
 
 namespace psi::backend {

@@ -1,6 +1,5 @@
 #include "platform/posix/system_facts.hpp"
 
-#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -45,25 +44,6 @@ std::error_code load_average(LoadAvg& out) {
     if (::getloadavg(v, 3) != 3) return make_error_code(errc::os_error);
     out = LoadAvg{v[0], v[1], v[2]};
     return {};
-}
-
-void fill_fs_sizes(MountInfo& m) {
-    struct statvfs sv{};
-    if (::statvfs(m.mountpoint.c_str(), &sv) == 0) {
-        // f_frsize is the unit of the block counts; some file systems leave
-        // it 0 and mean f_bsize (statvfs(3)).
-        auto frsize = static_cast<std::uint64_t>(sv.f_frsize ? sv.f_frsize : sv.f_bsize);
-        m.total.set(static_cast<std::uint64_t>(sv.f_blocks) * frsize);
-        m.free.set(static_cast<std::uint64_t>(sv.f_bfree) * frsize);
-        m.available.set(static_cast<std::uint64_t>(sv.f_bavail) * frsize);
-        m.inodes.set(static_cast<std::uint64_t>(sv.f_files));
-        m.free_inodes.set(static_cast<std::uint64_t>(sv.f_ffree));
-        m.available_inodes.set(static_cast<std::uint64_t>(sv.f_favail));
-        return;
-    }
-    int err = errno;
-    AttrStatus st = (err == EACCES || err == EPERM) ? AttrStatus::insufficient_privs : AttrStatus::not_available;
-    for (auto* a : {&m.total, &m.free, &m.available, &m.inodes, &m.free_inodes, &m.available_inodes}) a->fail(st, err);
 }
 
 }  // namespace psi::posix

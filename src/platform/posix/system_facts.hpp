@@ -1,5 +1,6 @@
-// System facts every POSIX backend reads the same way: uname(2) into
-// ArchInfo, statvfs(2) into a mount's sizes.
+// System facts every POSIX backend reads the same way: uname(2) and
+// sysconf(3) into ArchInfo, getloadavg(3), uptime from a boot instant.
+// (A mount's sizes: fs_sizes.hpp.)
 #pragma once
 
 #include <system_error>
@@ -22,10 +23,5 @@ std::error_code time_since(const TimeSpec& boot, TimeSpec& out);
 
 // getloadavg(3): 1, 5 and 15 minute averages; os_error when it fails.
 std::error_code load_average(LoadAvg& out);
-
-// total/free/available bytes and inode counts of m.mountpoint. A mount that
-// cannot be queried (EACCES, a stale NFS handle) fails only its own sizes,
-// with the reason, never the list.
-void fill_fs_sizes(MountInfo& m);
 
 }  // namespace psi::posix

@@ -18,6 +18,7 @@
 #include <mutex>
 
 #include "platform/solaris/context.hpp"
+#include "platform/posix/fs_sizes.hpp"
 #include "platform/posix/system_facts.hpp"
 
 namespace psi::backend {

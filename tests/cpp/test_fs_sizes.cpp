@@ -1,0 +1,86 @@
+// A mount whose server never answers must not hang a mount listing (SPEC 9:
+// no hang). statvfs is replaced by functions that block, so the guard is
+// tested without an NFS server to unplug.
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "platform/posix/fs_sizes.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using psi::posix::statvfs_with_timeout;
+
+// A statvfs that blocks until released, counting its calls.
+std::mutex g_mu;
+std::condition_variable g_cv;
+bool g_release = false;
+int g_calls = 0;
+
+int blocking_statvfs(const char*, struct statvfs* out) {
+    std::unique_lock lock(g_mu);
+    ++g_calls;
+    g_cv.wait(lock, [] { return g_release; });
+    std::memset(out, 0, sizeof *out);
+    out->f_frsize = 4096;
+    out->f_blocks = 10;
+    return 0;
+}
+
+int failing_statvfs(const char*, struct statvfs*) {
+    errno = ESTALE;
+    return -1;
+}
+
+TEST(FsSizes, HungServerTimesOutAndIsNotAskedAgainUntilItAnswers) {
+    struct statvfs sv {};
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(statvfs_with_timeout("/mnt/hung", sv, 100ms, &blocking_statvfs), ETIMEDOUT);
+    const auto waited = std::chrono::steady_clock::now() - t0;
+    EXPECT_GE(waited, 100ms);
+    EXPECT_LT(waited, 5s);  // bounded by the timeout, not by the server
+    // While that call is stuck, the same mount point gets no second thread.
+    EXPECT_EQ(statvfs_with_timeout("/mnt/hung", sv, 100ms, &blocking_statvfs), ETIMEDOUT);
+    {
+        std::lock_guard lock(g_mu);
+        EXPECT_EQ(g_calls, 1);
+        g_release = true;
+    }
+    g_cv.notify_all();
+    // Once the server answers, the mount is asked again and its sizes come.
+    int err = ETIMEDOUT;
+    for (int i = 0; i < 100 && err == ETIMEDOUT; ++i) {
+        err = statvfs_with_timeout("/mnt/hung", sv, 1000ms, &blocking_statvfs);
+        if (err == ETIMEDOUT) std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(err, 0);
+    EXPECT_EQ(sv.f_blocks, 10u);
+}
+
+TEST(FsSizes, ErrorsAndAnswersComeThrough) {
+    struct statvfs sv {};
+    EXPECT_EQ(statvfs_with_timeout("/mnt/stale", sv, 1000ms, &failing_statvfs), ESTALE);
+    EXPECT_EQ(statvfs_with_timeout("/", sv, 5000ms), 0);  // the real statvfs
+    EXPECT_GT(sv.f_blocks, 0u);
+}
+
+TEST(FsSizes, WhichMountsAreGuarded) {
+    psi::MountInfo m;
+    m.fstype = "ext4";
+    EXPECT_FALSE(psi::posix::may_block(m));
+    m.fstype = "fuse.sshfs";
+    EXPECT_TRUE(psi::posix::may_block(m));
+    m.fstype = "autofs";
+    EXPECT_TRUE(psi::posix::may_block(m));
+    m.fstype = "nfs4";
+    m.remote = true;
+    EXPECT_TRUE(psi::posix::may_block(m));
+}
+
+}  // namespace
