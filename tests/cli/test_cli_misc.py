@@ -60,13 +60,9 @@ def test_reads_only_the_groups_its_fields_need(
         assert kinds[kind] == 0, f"{fields}: read {kind} ({kinds[kind]} times)"
 
 
-def test_own_terminal(psi_ps: str) -> None:
-    """On a controlling terminal: the default selection is our euid on that
-    terminal, TTY shows pts/N and stat's '+' marks the foreground group."""
-    script = (
-        f"sleep 30 & ps -o pid,stat,tty,comm; echo ====; {psi_ps} -o pid,stat,tty,comm; echo ====; "
-        f"ps; echo ====; {psi_ps}; kill $!"
-    )
+def _sh_in_pty(script: str) -> bytes:
+    """Runs `sh -c script` with a pseudo-terminal as its controlling
+    terminal and stdout; returns what it printed, with plain newlines."""
     pid, fd = pty.fork()
     if pid == 0:
         os.execvp("sh", ["sh", "-c", script])
@@ -81,7 +77,17 @@ def test_own_terminal(psi_ps: str) -> None:
         chunks.append(data)
     os.waitpid(pid, 0)
     os.close(fd)
-    parts = b"".join(chunks).replace(b"\r\n", b"\n").split(b"====\n")
+    return b"".join(chunks).replace(b"\r\n", b"\n")
+
+
+def test_own_terminal(psi_ps: str) -> None:
+    """On a controlling terminal: the default selection is our euid on that
+    terminal, TTY shows pts/N and stat's '+' marks the foreground group."""
+    script = (
+        f"sleep 30 & ps -o pid,stat,tty,comm; echo ====; {psi_ps} -o pid,stat,tty,comm; echo ====; "
+        f"ps; echo ====; {psi_ps}; kill $!"
+    )
+    parts = _sh_in_pty(script).split(b"====\n")
     assert len(parts) == 4
 
     def drop(out: bytes) -> List[bytes]:  # each listing shows itself
@@ -106,21 +112,7 @@ def test_bsd_default_selection_on_a_terminal(psi_ps: str) -> None:
         'sleep 30 & while [ "$(cat /proc/$!/comm)" != sleep ]; do :; done; sleep 0.2; '
         f"for w in {' '.join(words)}; do ps $w; echo ====; {psi_ps} $w; echo ====; done; kill $!"
     )
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvp("sh", ["sh", "-c", script])
-    chunks = []
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    os.waitpid(pid, 0)
-    os.close(fd)
-    parts = b"".join(chunks).replace(b"\r\n", b"\n").split(b"====\n")
+    parts = _sh_in_pty(script).split(b"====\n")
     assert len(parts) == 2 * len(words) + 1
 
     def drop(out: bytes) -> List[bytes]:
