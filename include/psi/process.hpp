@@ -109,6 +109,7 @@ struct ProcessInfo {
     Attr<int> policy;                          // scheduling policy (SCHED_* number)
     Attr<int> kernel_priority;                 // Linux stat 18 (ps "pri" base)
     Attr<int> nthreads;
+    Attr<int> processor;                       // CPU it last ran on (Linux stat 39)
     Attr<std::uint64_t> flags;                 // kernel process flags word
     Attr<TimeSpec> start_time;                 // absolute, UTC
     Attr<std::uint64_t> jiffies;               // Linux: starttime ticks since boot

@@ -37,6 +37,8 @@ bool shows_nice(const ProcessInfo& p) {
 
 int t_nlwp(const Env&, const ProcessInfo& p, std::string& o, int) { return text_attr_int(o, p.nthreads); }
 void v_nlwp(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.nthreads); }
+int t_psr(const Env&, const ProcessInfo& p, std::string& o, int) { return text_attr_int(o, p.processor); }
+void v_psr(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.processor); }
 
 int t_nice(const Env&, const ProcessInfo& p, std::string& o, int) {
     if (!shows_nice(p)) return text_dash(o);
@@ -210,6 +212,7 @@ const FieldDef kFields[] = {
     {"ni", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' unless SCHED_OTHER or SCHED_BATCH)"},
     {"nice", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' unless SCHED_OTHER or SCHED_BATCH)"},
     {"nlwp", "NLWP", 4, R, false, kStat, t_nlwp, v_nlwp, "number of threads"},
+    {"psr", "PSR", 3, R, false, kStat, t_psr, v_psr, "processor the process last ran on"},
     {"opri", "PRI", 3, R, false, kStat, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
     {"policy", "POL", 3, L, false, kStat, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
     {"pri", "PRI", 3, R, false, kStat, t_prio<39, -1>, v_prio<39, -1>, "priority, 39 - kernel priority"},

@@ -185,6 +185,9 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'e': case 'A': r.all = true; continue;
         case 'f': r.full = true; continue;
         case 'l': r.long_format = true; continue;
+        case 'j': r.jobs_format = true; continue;
+        case 'y': r.long_y = true; continue;
+        case 'F': r.extra_full = true; continue;
         case 'w': ++r.wide; continue;
         case 'H': r.forest = 'u'; continue;
         case 'p': case 'u': case 'U': case 'C': case 'o': break;
@@ -247,7 +250,9 @@ Request parse_args(int argc, char** argv) {
         else if (!arg.empty() && arg[0] != '-') bsd_options(r, arg);
         else throw UsageError("unknown option " + quoted(arg));
     }
-    if (r.bsd_format && (r.full || r.long_format || !r.format.empty()) && r.bsd_format != 'b')
+    if (r.long_y && !r.long_format) throw UsageError("modifier -y without format -l makes no sense");
+    const bool unix_format = r.full || r.long_format || r.jobs_format || r.extra_full;
+    if (r.bsd_format && (unix_format || !r.format.empty()) && r.bsd_format != 'b')
         throw UsageError("conflicting format options");
     if (r.forest && !r.sort.empty())
         for (const SortKey& k : r.sort)
@@ -258,7 +263,7 @@ Request parse_args(int argc, char** argv) {
 std::vector<FormatItem> effective_format(const Request& r) {
     if (!r.format.empty()) return r.format;
     // The BSD formats (ps/output.c macro_array OL_u, OL_j, OL_l and OL_).
-    if (r.bsd_format && !r.full && !r.long_format) {
+    if (r.bsd_format && !r.full && !r.long_format && !r.jobs_format && !r.extra_full) {
         const char* bsd = r.bsd_format == 'u'   ? "user,pid,pcpu,pmem,vsz,rss,tname,stat,start_time,bsdtime,args"
                           : r.bsd_format == 'j' ? "ppid,pid,pgid,sid,tname,tpgid,stat,uid,bsdtime,args"
                           : r.bsd_format == 'l' ? "flags,uid,pid,ppid,priority,nice,vsz,rss,wchan,stat,tname,bsdtime,args"
@@ -267,12 +272,31 @@ std::vector<FormatItem> effective_format(const Request& r) {
         add_format(out, bsd);
         return out;
     }
-    // procps's built-in formats (ps/output.c macro_array: Std_f, Std_l, Std_fl,
-    // and the SysV default pid,tname,time,ucmd).
-    const char* spec = r.long_format
-                           ? (r.full ? "f,s,uid_hack,pid,ppid,c,opri,ni,addr_1,sz,wchan,stime,tname,time,cmd"
-                                     : "f,s,uid,pid,ppid,c,opri,ni,addr_1,sz,wchan,tname,time,ucmd")
-                           : (r.full ? "uid_hack,pid,ppid,c,stime,tname,time,cmd" : "pid,tname,time,ucmd");
+    // procps's UNIX formats, composed from -f, -l, -j, -y and -F the way
+    // ps 4.0 lays them out (checked against it for every combination the
+    // oracle tests run): the default is pid,tname,time,ucmd.
+    const bool f = r.full || r.extra_full, l = r.long_format, y = l && r.long_y, F = r.extra_full;
+    std::string spec;
+    auto add = [&](bool when, const char* fields) {
+        if (!when) return;
+        if (!spec.empty()) spec.push_back(',');
+        spec += fields;
+    };
+    add(l && !y, "f");
+    add(l, "s");
+    add(f || l, f ? "uid_hack" : "uid");
+    add(true, "pid");
+    add(f || l, "ppid");
+    add(r.jobs_format, "pgid,sid");
+    add(f || l, "c");
+    add(l, "opri,ni");
+    add(l && !y, "addr_1");
+    add(y, "rss");
+    add(l || F, "sz");
+    add(l, "wchan");
+    add(F, "rss,psr");
+    add(f, "stime");
+    add(true, f ? "tname,time,cmd" : "tname,time,ucmd");
     std::vector<FormatItem> out;
     add_format(out, spec);
     return out;

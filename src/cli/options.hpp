@@ -44,6 +44,9 @@ struct Request {
     std::vector<FormatItem> format;  // -o items; empty: a built-in format
     bool full = false;               // -f
     bool long_format = false;        // -l
+    bool jobs_format = false;        // -j: pgid and sid
+    bool long_y = false;             // -y (with -l): rss instead of flags and addr
+    bool extra_full = false;         // -F
     // A BSD word was given: its format letter (u, j, l), or 'b' for the
     // plain BSD format (pid,tname,stat,bsdtime,args); 0 for none.
     char bsd_format = 0;

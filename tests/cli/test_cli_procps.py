@@ -125,6 +125,30 @@ def test_bsd_words(psi_ps: str, words: List[str], key: int) -> None:
     assert res.compared >= 1000
 
 
+@pytest.mark.parametrize("words, key", [(["-ej"], 0), (["-efj"], 1), (["-eF"], 1), (["-ejH"], 0)])
+def test_unix_format_letters(psi_ps: str, words: List[str], key: int) -> None:
+    """-j (pgid, sid), -F (sz, rss, psr) and their combinations, composed as
+    ps composes them."""
+    res = assert_like_ps(psi_ps, words, key_col=key)
+    assert res.compared >= 1000
+
+
+@pytest.mark.parametrize("letters", ["-ly", "-lyf", "-jly", "-lF"])
+def test_unix_long_variants(psi_ps: str, many_processes: List[int], letters: str) -> None:
+    """-l with -y (rss in place of flags and addr), -j or -F: equal but for
+    WCHAN, which psi cannot read (psi-ps prints '-')."""
+    sel = ["-p", ",".join(str(p) for p in [2, *many_processes[:20]])]
+    ours, _ = run([psi_ps, letters, *sel], clean_env())
+    theirs, _ = run(["ps", letters, *sel], clean_env())
+    lo, lt = ours.splitlines(), theirs.splitlines()
+    assert lo[0] == lt[0] and len(lo) == len(lt) == 22
+    head = lt[0].split()
+    wchan, last = head.index(b"WCHAN"), len(head) - 1
+    for a, b in zip(lo[1:], lt[1:]):
+        fa, fb = a.split(None, last), b.split(None, last)
+        assert fa[:wchan] + fa[wchan + 1 :] == fb[:wchan] + fb[wchan + 1 :], (a, b)
+
+
 def test_bsd_long_format(psi_ps: str, many_processes: List[int]) -> None:
     """BSD l with a pid list: equal but for WCHAN (psi-ps prints '-')."""
     sel = ["-p", ",".join(str(p) for p in [2, *many_processes[:20]])]

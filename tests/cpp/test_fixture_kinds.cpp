@@ -292,6 +292,10 @@ TEST(FixtureKinds, ShortStatLineOfLinux24) {
     EXPECT_EQ(p.vsz.value("vsz"), 4096000u);
     EXPECT_EQ(p.ppid.value("ppid"), 1);
     EXPECT_EQ(p.priority.status(), AttrStatus::not_available) << psi::to_string(p.priority.status());
+    EXPECT_EQ(p.processor.value("processor"), 1);  // field 39 is the last one there
+    f.nfields = 38;
+    fx.add_process(422, "init", f);
+    EXPECT_EQ(sys.process(422, Group::stat).processor.status(), AttrStatus::not_available);
 }
 
 TEST(FixtureKinds, ExeOfDeletedFile) {

@@ -308,3 +308,19 @@ def test_zones_are_solaris_only() -> None:
         assert getattr(p, name, "absent") == "absent"  # an AttributeError, as PSI raised
     table = psi.process.ProcessTable(attrs=["zoneid", "zonename"])
     assert getattr(table[os.getpid()], "zonename", None) is None
+
+
+def test_processor_is_stat_field_39(spawn: Spawner) -> None:
+    """processor = the CPU the process last ran on (ps psr, psutil cpu_num):
+    stat field 39 of a sleeping child, which does not move while it sleeps."""
+    child = spawn(["sleep", "60"])
+    p = Process(child.pid)
+    fields = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    assert p.processor == int(fields[36])  # fields[0] is field 3
+    assert 0 <= p.processor < (os.cpu_count() or 1)
+    assert p.processor == psutil_cpu_num(child.pid)
+
+
+def psutil_cpu_num(pid: int) -> int:
+    psutil = pytest.importorskip("psutil")
+    return int(psutil.Process(pid).cpu_num())

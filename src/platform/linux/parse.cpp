@@ -121,7 +121,8 @@ std::optional<StatFields> parse_stat(std::string_view text) {
         if (p == end) break;
         constexpr std::uint64_t kUsed = (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 7) | (1ull << 8) |
                                         (1ull << 9) | (1ull << 14) | (1ull << 15) | (1ull << 18) | (1ull << 19) |
-                                        (1ull << 20) | (1ull << 22) | (1ull << 23) | (1ull << 40) | (1ull << 41);
+                                        (1ull << 20) | (1ull << 22) | (1ull << 23) | (1ull << 39) | (1ull << 40) |
+                                        (1ull << 41);
         if (!((kUsed >> n) & 1)) {
             // Unused fields (many are 15-digit addresses) are skipped with
             // memchr: the kernel separates fields with single spaces.
@@ -158,6 +159,7 @@ std::optional<StatFields> parse_stat(std::string_view text) {
             case 19: st.nice = i; break;
             case 20: st.num_threads = i; break;
             case 22: st.starttime = u; break;
+            case 39: st.processor = i; break;
             case 23: st.vsize = u; break;
             case 40: st.rt_priority = u; break;
             case 41: st.policy = i; break;

@@ -34,6 +34,7 @@ struct StatFields {
     int num_threads = 0;     // 20
     std::uint64_t starttime = 0;  // 22, clock ticks after boot
     std::uint64_t vsize = 0;      // 23, bytes
+    int processor = 0;            // 39, CPU last run on
     std::uint64_t rt_priority = 0;// 40
     int policy = 0;               // 41
 };

@@ -66,6 +66,7 @@ void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out)
     if (want(22)) out.start_time.set(linux_proc::boot_instant(ctx) + TimeSpec::from_ticks(st.starttime, hz));
     else out.start_time.fail(AttrStatus::not_available);
     put(out.vsz, 23, st.vsize);
+    put(out.processor, 39, st.processor);
     put(out.priority, 40, static_cast<int>(st.rt_priority));
     put(out.policy, 41, st.policy);
     // Zones are Solaris's; Linux namespaces are not named by an id here.

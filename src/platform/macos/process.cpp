@@ -72,6 +72,8 @@ void fill_row(const kinfo_proc& kp, int pid, ProcessInfo& out) {
     // Mach priorities are per thread and pti_priority is the task base.
     out.priority.fail(AttrStatus::not_implemented);
     out.zoneid.fail(AttrStatus::not_implemented);  // zones are Solaris's
+    // Mach keeps the last CPU per thread and does not export it.
+    out.processor.fail(AttrStatus::not_implemented);
 }
 
 // proc_pidinfo(PROC_PIDTASKALLINFO) into the stat/memory attributes.

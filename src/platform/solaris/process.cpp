@@ -63,6 +63,7 @@ bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::Proces
     out.kernel_priority.set(ps.pri);
     out.nthreads.set(ps.nlwp);
     out.zoneid.set(ps.zoneid);
+    out.processor.set(ps.onpro);  // pr_lwp.pr_onpro: the representative lwp's
     if (kind.zombie && ps.start.sec == 0 && ps.start.nsec == 0) out.start_time.fail(AttrStatus::not_available);
     else out.start_time.set(sp::to_timespec(ps.start));
     // Linux-only: clock ticks since boot. Solaris gives pr_start as an
