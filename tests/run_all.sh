@@ -60,6 +60,11 @@ if [ "${PSI_TEST_MACOS_CROSS:-1}" = 1 ]; then
   bash "$root/tests/cross/check_macos.sh" "$root/build/cross-macos"
 fi
 
+# --- Solaris's system_info.cpp needs Solaris headers: a syntax check against
+# stand-ins of what it uses (seconds; the rest of that backend is in CTest).
+echo "== Solaris system_info.cpp syntax check (stand-in headers)"
+bash "$root/tests/cross/check_solaris_syntax.sh"
+
 # --- Python: a fresh venv, `pip install .` exactly as a user would, pytest.
 echo "== Python package and CLI tests"
 venv=$build/venv

@@ -2,10 +2,11 @@
 // load (getloadavg), boot time (utmpx BOOT_TIME), mounts (/etc/mnttab).
 //
 // Written against the documented interfaces (uname(2), sysconf(3C),
-// getloadavg(3C), getutxid(3C), getmntent(3C), statvfs(2)); it needs the
-// Solaris headers (<sys/mnttab.h>, <sys/loadavg.h>) and has never been
-// compiled on a Solaris system, only syntax-checked on Linux against
-// stand-in declarations of those two headers. See docs/solaris.md.
+// getloadavg(3C), getutxid(3C), getmntent(3C), getzonenamebyid(3C),
+// statvfs(2)); it needs the Solaris headers (<sys/mnttab.h>,
+// <sys/loadavg.h>, <zone.h>) and has never been compiled on a Solaris
+// system, only syntax-checked on Linux against stand-ins of those headers
+// (tests/cross/check_solaris_syntax.sh). See docs/solaris.md.
 #include <sys/loadavg.h>
 #include <sys/mnttab.h>
 #include <unistd.h>
