@@ -206,16 +206,19 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
 
 // procps's BSD-style words (no dash), ps(1) "BSD OPTIONS": the selection
 // letters a and x, the format letters u, j and l, f (forest), h (no
-// header), r (running only), w (wide), L (list fields), and a word of pids
-// ("ps 1,2"). Others (e, v, s, c, ...) are refused rather than half-done.
-void bsd_options(Request& r, string_view arg) {
+// header), r (running only), w (wide), L (list fields), o FORMAT, p PIDS and
+// U USERS (effective, like -u) taking the rest of the word or the next
+// one ("ps axo pid,comm"), and a word of pids ("ps 1,2"). Others (e, v, s,
+// c, ...) are refused rather than half-done.
+void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
     if (all_digits(arg.substr(0, 1))) {
         add_pids(r.pids, arg, "process id");
         if (!r.bsd_format) r.bsd_format = 'b';
         return;
     }
     bool informational = true;
-    for (char c : arg) {
+    for (std::size_t k = 0; k < arg.size(); ++k) {
+        const char c = arg[k];
         switch (c) {
         case 'L': r.list_fields = true; continue;
         case 'w': ++r.wide; continue;
@@ -228,9 +231,18 @@ void bsd_options(Request& r, string_view arg) {
             if (r.bsd_format && r.bsd_format != 'b' && r.bsd_format != c) throw UsageError("conflicting format options");
             r.bsd_format = c;
             break;
+        case 'o': case 'p': case 'U': {
+            string_view value = arg.substr(k + 1);
+            if (value.empty()) value = cur.take(std::string(1, c));
+            if (c == 'o') add_format(r.format, value);
+            else if (c == 'p') add_pids(r.pids, value, "process id");
+            else add_users(r.euids, value);
+            if (!r.bsd_format) r.bsd_format = 'b';
+            return;  // the value used up the rest of the word
+        }
         default:
             throw UsageError("unsupported option " + quoted(std::string(1, c)) + " in " + quoted(arg) +
-                             "; psi-ps takes the BSD letters a x u j l f h r w L and procps's UNIX and GNU "
+                             "; psi-ps takes the BSD letters a x u j l f h r w L o p U and procps's UNIX and GNU "
                              "options (try 'psi-ps --help')");
         }
         informational = false;
@@ -247,7 +259,7 @@ Request parse_args(int argc, char** argv) {
         string_view arg = argv[cur.i];
         if (arg.size() > 2 && arg.substr(0, 2) == "--") long_option(r, arg, cur);
         else if (arg.size() > 1 && arg[0] == '-' && arg != "--") unix_options(r, arg, cur);
-        else if (!arg.empty() && arg[0] != '-') bsd_options(r, arg);
+        else if (!arg.empty() && arg[0] != '-') bsd_options(r, arg, cur);
         else throw UsageError("unknown option " + quoted(arg));
     }
     if (r.long_y && !r.long_format) throw UsageError("modifier -y without format -l makes no sense");
