@@ -1,6 +1,8 @@
 // C++ values to Python objects, and the validation of int-like arguments.
 #include <climits>
 
+#include <string>
+
 #include "common.hpp"
 
 namespace psi_py {
@@ -30,7 +32,18 @@ py::object to_local_datetime(psi::TimeSpec t) {
     // fromtimestamp() of the whole seconds is exact; microseconds are then
     // truncated (not rounded) so a datetime never lies after its TimeSpec.
     py::object datetime = py::module_::import("datetime").attr("datetime");
-    py::object dt = datetime.attr("fromtimestamp")(t.tv_sec);
+    py::object dt;
+    try {
+        dt = datetime.attr("fromtimestamp")(t.tv_sec);
+    } catch (py::error_already_set& e) {
+        // Beyond time_t or datetime's years 1-9999, fromtimestamp raises
+        // OverflowError, OSError (EOVERFLOW from localtime) or ValueError
+        // depending on how far: one exception type for all of them.
+        if (!e.matches(PyExc_OverflowError) && !e.matches(PyExc_OSError) && !e.matches(PyExc_ValueError)) throw;
+        const std::string msg = "TimeSpec(tv_sec=" + std::to_string(t.tv_sec) + ") is outside the range of datetime";
+        PyErr_SetString(PyExc_OverflowError, msg.c_str());
+        throw py::error_already_set();
+    }
     return dt.attr("replace")(py::arg("microsecond") = t.tv_nsec / 1000);
 }
 

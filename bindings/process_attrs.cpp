@@ -254,7 +254,14 @@ const AttrDef kAttrs[] = {
          const psi::TimeSpec* t = get(p, &Info::start_time, kStat, n);
          if (!t) return nullptr;
          psi::TimeSpec when = *t;  // by value: the conversion runs Python code
-         return to_local_datetime(when).release().ptr();
+         try {
+             return to_local_datetime(when).release().ptr();
+         } catch (py::error_already_set& e) {
+             // A start no datetime can hold (a damaged or fake proc): the
+             // attribute has no value, like any other unreadable one.
+             if (!e.matches(PyExc_OverflowError)) throw;
+             return fail(p, psi::AttrStatus::not_available, EOVERFLOW, kStat, n);
+         }
      }()),
      kStat, "start_time as a naive local datetime"},
     {"resident_size", PSI_INT(rss, Group::memory), Group::memory, "alias of rss"},

@@ -255,7 +255,11 @@ PyObject* m_timedelta(PyObject* self, PyObject*) {
 PyObject* m_utcdatetime(PyObject* self, PyObject*) {
     try {
         py::object epoch = py::module_::import("datetime").attr("datetime")(1970, 1, 1);
-        return (epoch + py::reinterpret_steal<py::object>(m_timedelta(self, nullptr))).release().ptr();
+        // timedelta() fails (OverflowError) beyond 999,999,999 days: pass
+        // that on instead of adding a null object.
+        py::object delta = py::reinterpret_steal<py::object>(m_timedelta(self, nullptr));
+        if (!delta) throw py::error_already_set();
+        return (epoch + delta).release().ptr();
     } catch (py::error_already_set& e) {
         e.restore();
         return nullptr;

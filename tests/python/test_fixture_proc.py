@@ -229,3 +229,20 @@ def test_gil_is_released_while_reading(proc_root: Path) -> None:
     out = subprocess.run([sys.executable, "-c", GIL_SCRIPT], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "('from', 'the fifo')"
+
+
+def test_start_beyond_datetime(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start time no datetime can hold (a damaged or fake proc):
+    start_time is still the exact TimeSpec, start_datetime has no value
+    (AttrNotAvailableError, an AttributeError), nothing crashes."""
+    root = tmp_path / "proc"
+    root.mkdir()
+    write_process(root, 77, stat_line(77, "far", "S", ppid=1, starttime=2**64 - 1))
+    (root / "stat").write_text("cpu 0 0 0 0\nbtime 1700000000\n")
+    monkeypatch.setenv("PSI_PROCFS", str(root))
+    p = Process(77)
+    ticks = 2**64 - 1
+    assert p.start_time == psi.boottime() + psi.TimeSpec(ticks // HZ, (ticks % HZ) * 10**9 // HZ)
+    with pytest.raises(psi.AttrNotAvailableError, match="start_datetime"):
+        p.start_datetime
+    assert getattr(p, "start_datetime", None) is None

@@ -138,3 +138,20 @@ def test_datetime_conversions() -> None:
     assert t.datetime() == local and t.datetime().tzinfo is None
     assert TimeSpec(90, 5_000).timedelta() == datetime.timedelta(seconds=90, microseconds=5)
     assert TimeSpec(-0.5).timedelta() == datetime.timedelta(seconds=-0.5)
+
+
+@pytest.mark.parametrize("sec", [300_000_000_000, 2**62, -(2**62), 2**63 - 1, -(2**63)])
+def test_datetime_conversions_out_of_range(sec: int) -> None:
+    """Beyond what datetime holds, each conversion raises OverflowError, as
+    datetime's own constructors do (utcdatetime() used to crash the
+    interpreter when timedelta() failed first). Sums saturate, never wrap."""
+    t = TimeSpec(sec, 999_999_999)
+    for conversion in (t.datetime, t.utcdatetime):
+        with pytest.raises(OverflowError):
+            conversion()
+    if abs(sec) >= 2**62:
+        with pytest.raises(OverflowError):
+            t.timedelta()
+    big = TimeSpec(2**63 - 1, 0)
+    assert big + TimeSpec(1, 0) == big
+    assert TimeSpec(-(2**63), 0) - TimeSpec(1, 0) == TimeSpec(-(2**63), 0)
