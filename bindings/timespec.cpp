@@ -149,8 +149,9 @@ PyObject* ts_str(PyObject* self) {
     bool negative = total < 0;
     if (negative) total = -total;
     char buf[48];
-    std::snprintf(buf, sizeof buf, "%s%lld.%09lld", negative ? "-" : "", static_cast<long long>(total / kBillion),
-                  static_cast<long long>(total % kBillion));
+    // Unsigned: the magnitude of TimeSpec(-2**63, 0) is 2**63 seconds.
+    std::snprintf(buf, sizeof buf, "%s%llu.%09llu", negative ? "-" : "",
+                  static_cast<unsigned long long>(total / kBillion), static_cast<unsigned long long>(total % kBillion));
     return PyUnicode_FromString(buf);
 }
 
@@ -179,13 +180,44 @@ Py_hash_t ts_hash(PyObject* self) {
     return h == -1 ? -2 : h;
 }
 
+// After coerce() failed on a plain number: +1 or -1 when it is a real number
+// past TimeSpec's range (it then lies above or below every TimeSpec), 2 for
+// NaN (unordered), with the error cleared; 0 (error kept) otherwise.
+int beyond_range(PyObject* v) {
+    if (PyFloat_Check(v)) {
+        const double d = PyFloat_AS_DOUBLE(v);
+        PyErr_Clear();
+        return std::isnan(d) ? 2 : (d > 0 ? 1 : -1);
+    }
+    if (PyLong_Check(v) && PyErr_ExceptionMatches(PyExc_OverflowError)) {
+        PyErr_Clear();
+        py::object zero = py::reinterpret_steal<py::object>(PyLong_FromLong(0));
+        const int positive = zero ? PyObject_RichCompareBool(v, zero.ptr(), Py_GT) : -1;
+        if (positive < 0) return 0;
+        return positive ? 1 : -1;
+    }
+    return 0;
+}
+
 PyObject* ts_richcompare(PyObject* a, PyObject* b, int op) {
     // CPython calls this with the TimeSpec on either side (reflected ops).
+    // Comparing with any number answers, as int and float do: one too large
+    // for a TimeSpec (1e300, 2**70) orders by its sign, NaN is unordered.
     TimeSpec x, y;
+    int ka = 0, kb = 0;
     Got g = coerce(a, x);
-    if (g == Got::value) g = coerce(b, y);
+    if (g == Got::error && !PyTuple_Check(a) && (ka = beyond_range(a)) != 0) g = Got::value;
+    if (g == Got::value) {
+        g = coerce(b, y);
+        if (g == Got::error && !PyTuple_Check(b) && (kb = beyond_range(b)) != 0) g = Got::value;
+    }
     if (g == Got::error) return nullptr;
     if (g == Got::not_ours) Py_RETURN_NOTIMPLEMENTED;
+    if (ka == 2 || kb == 2) {
+        if (op == Py_NE) Py_RETURN_TRUE;
+        Py_RETURN_FALSE;
+    }
+    if (ka != 0 || kb != 0) Py_RETURN_RICHCOMPARE(ka, kb, op);
     Py_RETURN_RICHCOMPARE(x, y, op);
 }
 

@@ -155,3 +155,20 @@ def test_datetime_conversions_out_of_range(sec: int) -> None:
     big = TimeSpec(2**63 - 1, 0)
     assert big + TimeSpec(1, 0) == big
     assert TimeSpec(-(2**63), 0) - TimeSpec(1, 0) == TimeSpec(-(2**63), 0)
+
+
+def test_extremes_print_and_compare_like_numbers() -> None:
+    """str() of the most negative TimeSpec has one minus sign; comparing with
+    a number beyond TimeSpec's range (or NaN) answers as int and float do
+    instead of raising."""
+    assert str(TimeSpec(-(2**63), 0)) == "-9223372036854775808.000000000"
+    assert str(TimeSpec(2**63 - 1, 999_999_999)) == "9223372036854775807.999999999"
+    t = TimeSpec(5, 0)
+    for above in (1e300, 2**70, float("inf")):
+        assert t < above and t <= above and t != above and not t == above and above > t
+    for below in (-1e300, -(2**70), float("-inf")):
+        assert t > below and t >= below and t != below and below < t
+    nan = float("nan")
+    assert not (t < nan or t <= nan or t == nan or t > nan or t >= nan) and t != nan
+    with pytest.raises(OverflowError):
+        t < (2**70, 0)  # a pair must be in range: it is a TimeSpec spelled out
