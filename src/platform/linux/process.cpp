@@ -11,6 +11,7 @@
 #include <climits>
 
 #include "core/classify.hpp"
+#include "core/saturate.hpp"
 #include "platform/linux/context.hpp"
 
 namespace psi::backend {
@@ -135,9 +136,9 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
         have_ids = f.have_uid && f.have_gid;
         if (!s.err) {
             // Kernel threads have no Vm* lines: nothing is resident or locked.
-            out.locked.set(f.locked_kb * 1024);
+            out.locked.set(detail::mul_saturating(f.locked_kb, 1024));
             if (f.have_rss || kind.kernel_thread) {
-                out.rss.set(f.rss_kb * 1024);
+                out.rss.set(detail::mul_saturating(f.rss_kb, 1024));
                 have_rss = true;
             }
         } else {
@@ -148,7 +149,7 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
         format_path(path, pid, "statm");
         auto m = read_file(ctx, path, true);
         auto pages = m.err ? std::nullopt : linux_proc::parse_statm_resident(m.data);
-        if (pages) out.rss.set(*pages * static_cast<std::uint64_t>(ctx.page_size));
+        if (pages) out.rss.set(detail::mul_saturating(*pages, static_cast<std::uint64_t>(ctx.page_size)));
         else maybe_gone |= detail::record_attr_failure(out.rss, m.err, kind);
     }
     if (groups.has(Group::owner) && !have_ids) {

@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "core/classify.hpp"
+#include "core/saturate.hpp"
 #include "platform/solaris/context.hpp"
 
 namespace psi::backend {
@@ -69,7 +70,7 @@ bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::Proces
     // Linux-only: clock ticks since boot. Solaris gives pr_start as an
     // absolute timestruc instead (start_time).
     out.jiffies.fail(AttrStatus::not_implemented);
-    out.vsz.set(ps.size_kb * 1024);
+    out.vsz.set(detail::mul_saturating(ps.size_kb, 1024));
     char path[posix::kPathMax];
     format_path(path, pid, "status");
     auto r = read_file(ctx, path);
@@ -193,7 +194,7 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     // pr_rssize and the ids are in psinfo, read already: memory, owner and
     // creds cost nothing more. psinfo's four ids are the same credential
     // prcred_t shows, and psinfo (unlike cred) is readable by everyone.
-    if (groups.has(Group::memory)) out.rss.set(ps->rssize_kb * 1024);
+    if (groups.has(Group::memory)) out.rss.set(detail::mul_saturating(ps->rssize_kb, 1024));
     if (groups.has(Group::owner) || groups.has(Group::creds)) {
         out.euid.set(ps->euid);
         out.egid.set(ps->egid);
