@@ -158,15 +158,23 @@ bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr,
     return false;
 }
 
+// The identity a psinfo shows, given the one expected (if any).
+// prgetpsinfo zeroes pr_start once the process is a zombie, so the process
+// we knew alive then shows start 0; its pid stays taken until the zombie is
+// reaped, so it is still that process. A live process showing 0 is not.
+std::uint64_t identity_of(const sp::Psinfo& ps, const std::uint64_t* expect) {
+    std::uint64_t ticks = sp::start_ticks_from(ps.start);
+    if (expect && ticks == 0 && ps.is_zombie()) return *expect;
+    return ticks;
+}
+
 }  // namespace
 
 std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t* expect) {
     std::error_code ec;
     auto ps = read_psinfo(ctx, pid, ec);
     if (!ps) return ec;
-    ticks = sp::start_ticks_from(ps->start);
-    // As in read_process: a zombie shows start 0 but is the process we knew.
-    if (expect && ticks == 0 && ps->is_zombie()) ticks = *expect;
+    ticks = identity_of(*ps, expect);
     return {};
 }
 
@@ -176,14 +184,8 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     std::error_code ec;
     auto ps = read_psinfo(ctx, pid, ec);
     if (!ps) return ec;
-    std::uint64_t ticks = sp::start_ticks_from(ps->start);
-    if (expect_start && ticks != *expect_start) {
-        // prgetpsinfo zeroes pr_start once the process is a zombie, so the
-        // process we knew alive now shows start 0. Its pid stays taken
-        // until the zombie is reaped: accept it as the same process.
-        if (!(ps->is_zombie() && ticks == 0)) return make_error_code(errc::no_such_process);
-        ticks = *expect_start;
-    }
+    const std::uint64_t ticks = identity_of(*ps, expect_start);
+    if (expect_start && ticks != *expect_start) return make_error_code(errc::no_such_process);
     out.pid = pid;
     out.start_ticks = ticks;
     out.is_kernel_thread = ps->is_system();
@@ -212,11 +214,9 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     if (maybe_gone) {
         // A read failed as if the process had gone: it has only if psinfo
         // is gone too, or now shows another process.
-        std::error_code again_ec;
-        auto again = read_psinfo(ctx, pid, again_ec);
-        if (!again) return make_error_code(errc::no_such_process);
-        std::uint64_t t = sp::start_ticks_from(again->start);
-        if (t != out.start_ticks && !(again->is_zombie() && t == 0)) return make_error_code(errc::no_such_process);
+        std::uint64_t t = 0;
+        if (start_ticks(ctx, pid, t, &out.start_ticks) || t != out.start_ticks)
+            return make_error_code(errc::no_such_process);
     }
     out.groups_read |= groups;
     return {};
