@@ -35,6 +35,14 @@ ContextPtr open_worker(const Context& parent, std::error_code& ec);
 // Pids of thread-group leaders, in any order.
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec);
 
+// The calling process's pid as this context's source numbers it, or -1 when
+// the source does not list us (a fixture root, another pid namespace's
+// /proc). The table reads that row on the calling thread: Linux reports a
+// process's state as its main thread's, and a caller waiting for its reader
+// threads would otherwise list itself sleeping where ps and psutil, reading
+// on one thread, always see themselves running.
+int self_pid(Context& ctx);
+
 // Reads `groups` of process `pid` into `out` (which may already hold other
 // groups) and adds them to out.groups_read; sets out.pid, out.start_ticks
 // and out.is_kernel_thread whenever it reads the identity. Group::names is

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstdint>
 #include <system_error>
 #include <thread>
 
@@ -157,9 +158,11 @@ namespace {
 // Reads procs[first, last) (pids already stored in .pid); a process that
 // fails to read (exited, hidden from us) gets pid -1 and is dropped later:
 // no single process may fail the table.
+// `skip`: a row another thread reads (the caller's own, see backend::self_pid).
 void read_slice(backend::Context& ctx, Groups need, std::vector<ProcessInfo>& procs, std::size_t first,
-                std::size_t last) {
+                std::size_t last, std::size_t skip = SIZE_MAX) {
     for (std::size_t i = first; i < last; ++i) {
+        if (i == skip) continue;
         ProcessInfo& p = procs[i];
         if (backend::read_process(ctx, p.pid, need, p, nullptr)) p.pid = -1;
     }
@@ -173,12 +176,12 @@ void read_slice(backend::Context& ctx, Groups need, std::vector<ProcessInfo>& pr
 constexpr std::size_t kChunk = 32;
 
 void read_chunks(backend::Context& ctx, Groups need, std::vector<ProcessInfo>& procs,
-                 std::atomic<std::size_t>& next) {
+                 std::atomic<std::size_t>& next, std::size_t skip) {
     const std::size_t n = procs.size();
     for (;;) {
         std::size_t first = next.fetch_add(kChunk, std::memory_order_relaxed);
         if (first >= n) return;
-        read_slice(ctx, need, procs, first, std::min(n, first + kChunk));
+        read_slice(ctx, need, procs, first, std::min(n, first + kChunk), skip);
     }
 }
 
@@ -208,6 +211,14 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
         // Each worker has its own backend context (fd, buffers); rows land
         // at their index, so the result stays in pid order.
         std::atomic<std::size_t> next{0};
+        // Our own row is read here, before this thread can wait for the
+        // workers: only then does it show us running (backend::self_pid).
+        std::size_t self = SIZE_MAX;
+        const int me = backend::self_pid(*impl_->ctx);
+        if (auto it = std::lower_bound(pids.begin(), pids.end(), me); it != pids.end() && *it == me) {
+            self = static_cast<std::size_t>(it - pids.begin());
+            read_slice(*impl_->ctx, need, procs, self, self + 1);
+        }
         std::vector<std::thread> threads;
         for (std::size_t w = 1; w < workers; ++w) {
             // No thread (threads-max, RLIMIT_NPROC) or no context (fd limit):
@@ -216,13 +227,13 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
                 threads.emplace_back([&] {
                     std::error_code wec;
                     backend::ContextPtr ctx = backend::open_worker(*impl_->ctx, wec);
-                    if (ctx) read_chunks(*ctx, need, procs, next);
+                    if (ctx) read_chunks(*ctx, need, procs, next, self);
                 });
             } catch (const std::system_error&) {
                 break;
             }
         }
-        read_chunks(*impl_->ctx, need, procs, next);
+        read_chunks(*impl_->ctx, need, procs, next, self);
         for (auto& t : threads) t.join();
     }
     std::erase_if(procs, [](const ProcessInfo& p) { return p.pid < 0; });

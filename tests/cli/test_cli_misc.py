@@ -194,3 +194,22 @@ def test_parallel_read_lists_the_same_processes(psi_ps: str) -> None:
     # Only processes started or ended between the runs may differ.
     assert len(both) >= 0.98 * min(len(one), len(two))
     assert [int(line.split()[0]) for line in two] == sorted(int(line.split()[0]) for line in two)
+
+
+@pytest.mark.usefixtures("many_processes")
+def test_parallel_read_shows_itself_running_like_ps(psi_ps: str) -> None:
+    """Linux gives a process the state of its main thread. A parallel
+    listing's main thread waits for its readers, so unless it reads its own
+    row itself (before it starts them) it lists itself sleeping with
+    several threads, where ps shows itself "R" with none: `ps r` then found
+    nothing. Repeated, since which thread reads which row is timing."""
+    for _ in range(15):
+        r = subprocess.run(
+            [psi_ps, "--threads", "4", "-e", "-o", "pid=,stat=,nlwp=,comm="], capture_output=True, env=clean_env()
+        )
+        assert r.returncode == 0, r.stderr
+        rows = r.stdout.splitlines()
+        assert len(rows) >= 1000
+        own = [ln.split() for ln in rows if ln.endswith(b" psi-ps")]
+        own = [f for f in own if int(f[0]) == max(int(g[0]) for g in own)]  # the newest: this run
+        assert own and own[0][1:3] == [b"R", b"1"], own

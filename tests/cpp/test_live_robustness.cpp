@@ -164,6 +164,27 @@ TEST(LiveThreads, SystemPerThread) {
     EXPECT_EQ(failures.load(), 0);
 }
 
+// Linux shows a process's state as its main thread's. A parallel table whose
+// calling thread waited for its readers while one of them read the caller's
+// row listed the caller sleeping, with the readers counted as its threads;
+// the caller reads its own row first, so it sees itself as ps and psutil
+// (one thread) see themselves: running, one thread.
+TEST(LiveThreads, ParallelTableShowsTheCallerRunning) {
+    psi_test::Sleepers sleepers;
+    sleepers.fill_to(600, 700);
+    psi::Options opts;
+    opts.threads = 4;
+    psi::System sys(opts);
+    for (int i = 0; i < 20; ++i) {
+        const psi::ProcessTable t = sys.table(psi::groups::ps);
+        ASSERT_GE(t.size(), 600u);
+        const psi::ProcessInfo* me = t.find(::getpid());
+        ASSERT_NE(me, nullptr);
+        EXPECT_EQ(me->status.value("status"), psi::ProcStatus::running) << i;
+        EXPECT_EQ(me->nthreads.value("nthreads"), 1) << i;
+    }
+}
+
 TEST(LiveLeaks, DescriptorsStayFlat) {
     psi::System sys;
     (void)sys.table(psi::groups::all);  // let psi open whatever it keeps open

@@ -192,6 +192,21 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
 
 std::error_code send_signal(Context& ctx, int pid, int sig) { return posix::send_signal(ctx, pid, sig); }
 
+int self_pid(Context& ctx) {
+    // "self" resolves in the namespace the proc root was mounted from, which
+    // is the number this root lists us under (getpid() is not, across pid
+    // namespaces); a fixture tree has no such link.
+    char buf[32];
+    ssize_t n = ::readlinkat(ctx.proc_fd, "self", buf, sizeof buf - 1);
+    if (n <= 0) return -1;
+    long v = 0;
+    for (ssize_t i = 0; i < n; ++i) {
+        if (buf[i] < '0' || buf[i] > '9' || v > INT_MAX / 10) return -1;
+        v = v * 10 + (buf[i] - '0');
+    }
+    return v > 0 && v <= INT_MAX ? static_cast<int>(v) : -1;
+}
+
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
     ec.clear();
     // A fresh fd per listing: getdents64 on /proc restarts cleanly at 0.

@@ -224,6 +224,9 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
 
 std::error_code send_signal(Context& ctx, int pid, int sig) { return posix::send_signal(ctx, pid, sig); }
 
+// A zone sees its own pids, which getpid() returns too.
+int self_pid(Context&) { return static_cast<int>(::getpid()); }
+
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
     ec.clear();
     // A fresh fd per listing, so each one starts at the directory's beginning.
