@@ -1,4 +1,8 @@
 // psi.mount: MountBase, LocalMount, RemoteMount and mounts().
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,9 +36,22 @@ std::string repr(const PyMount& m, const char* cls) {
            ", fstype=" + std::string(py::repr(to_str(m.info.fstype))) + ")";
 }
 
-py::list mounts(bool remote) {
+// Seconds as a float, as time.sleep and socket timeouts take them.
+std::chrono::milliseconds timeout_ms(py::handle timeout) {
+    if (py::isinstance<py::bool_>(timeout) || !(py::isinstance<py::float_>(timeout) || py::isinstance<py::int_>(timeout)))
+        throw py::type_error("timeout must be a number of seconds, not " +
+                             std::string(py::str(py::type::handle_of(timeout).attr("__name__"))));
+    const double seconds = timeout.cast<double>();
+    if (std::isnan(seconds) || seconds < 0) throw py::value_error("timeout must be a non-negative number of seconds");
+    // A day is as good as for ever for a listing, and keeps the count in range.
+    const double ms = std::ceil(std::min(seconds, 86400.0) * 1000.0);
+    return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+}
+
+py::list mounts(bool remote, py::handle timeout) {
+    const std::chrono::milliseconds wait = timeout_ms(timeout);
     SystemPtr sys = default_system();
-    std::vector<psi::MountInfo> list = with_system(*sys, [&](psi::System& s) { return s.mounts(remote); });
+    std::vector<psi::MountInfo> list = with_system(*sys, [&](psi::System& s) { return s.mounts(remote, wait); });
     py::list out;
     for (psi::MountInfo& info : list) {
         if (info.remote) {
@@ -71,8 +88,10 @@ void register_mounts(py::module_& m) {
     py::class_<PyRemoteMount, PyMount>(m, "RemoteMount", "A mount of a network filesystem.")
         .def_property_readonly("host", [](const PyRemoteMount& x) { return to_str(x.info.host); })
         .def("__repr__", [](const PyRemoteMount& x) { return repr(x, "RemoteMount"); });
-    m.def("mounts", &mounts, py::arg("remote") = false,
-          "Mounted filesystems; network ones too when remote is true.");
+    m.def("mounts", &mounts, py::arg("remote") = false, py::arg("timeout") = std::chrono::duration<double>(psi::kDefaultMountTimeout).count(),
+          "Mounted filesystems; network ones too when remote is true. A network, FUSE or\n"
+          "autofs mount whose statvfs takes longer than timeout seconds (0: not asked)\n"
+          "is listed without sizes.");
 }
 
 }  // namespace psi_py

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,6 +21,11 @@
 #include "psi/timespec.hpp"
 
 namespace psi {
+
+// How long statvfs(2) of a network, FUSE or autofs mount may take before
+// that mount's sizes are reported not available (ETIMEDOUT). Such a call
+// waits for a server or a daemon, for ever on a hard NFS mount.
+inline constexpr std::chrono::milliseconds kDefaultMountTimeout{2000};
 
 struct Options {
     // Where the process filesystem is mounted (Linux, Solaris). Tests point
@@ -132,8 +138,15 @@ public:
     TimeSpec boot_time(std::error_code& ec);
     TimeSpec uptime();                    // duration since boot
     TimeSpec uptime(std::error_code& ec);
-    std::vector<MountInfo> mounts(bool include_remote = false);
+    // Mounted filesystems with their sizes. `timeout` bounds the statvfs of
+    // each mount that may block (network, FUSE, autofs; Linux and Solaris:
+    // macOS reads cached sizes and never waits); zero does not ask them at
+    // all (a negative value is zero). A call still stuck after its timeout is left running, and that
+    // mount point is not asked again until it returns.
+    std::vector<MountInfo> mounts(bool include_remote = false,
+                                  std::chrono::milliseconds timeout = kDefaultMountTimeout);
     std::vector<MountInfo> mounts(bool include_remote, std::error_code& ec);
+    std::vector<MountInfo> mounts(bool include_remote, std::chrono::milliseconds timeout, std::error_code& ec);
 
     // Name of a uid/gid, cached for this System; decimal id when unnamed.
     const std::string& user_name(std::uint32_t uid);
@@ -157,6 +170,9 @@ inline ArchInfo arch() { return System().arch(); }
 inline LoadAvg loadavg() { return System().loadavg(); }
 inline TimeSpec boot_time() { return System().boot_time(); }
 inline TimeSpec uptime() { return System().uptime(); }
-inline std::vector<MountInfo> mounts(bool include_remote = false) { return System().mounts(include_remote); }
+inline std::vector<MountInfo> mounts(bool include_remote = false,
+                                     std::chrono::milliseconds timeout = kDefaultMountTimeout) {
+    return System().mounts(include_remote, timeout);
+}
 
 }  // namespace psi

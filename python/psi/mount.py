@@ -1,9 +1,10 @@
-"""Mounted filesystems: ``mounts(remote=False)``.
+"""Mounted filesystems: ``mounts(remote=False, timeout=2.0)``.
 
 Each mount is a ``LocalMount`` or a ``RemoteMount`` (both ``MountBase``).
 Sizes come from statvfs; a mount that cannot be queried (EACCES, a stale
 NFS server) stays in the list and its size attributes raise
-``AttrNotAvailableError`` or ``AttrInsufficientPrivsError``.
+``AttrNotAvailableError`` or ``AttrInsufficientPrivsError``. Network, FUSE
+and autofs mounts get ``timeout`` seconds to answer (``0``: not asked).
 """
 
 from __future__ import annotations

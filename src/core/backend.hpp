@@ -3,6 +3,7 @@
 // core calls nothing else that is OS-specific and contains no OS #if.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -74,6 +75,8 @@ ArchInfo arch(Context& ctx);
 std::error_code loadavg(Context& ctx, LoadAvg& out);
 std::error_code boot_time(Context& ctx, TimeSpec& out);
 std::error_code uptime(Context& ctx, TimeSpec& out);
-std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out);
+// `slow_timeout`: what System::mounts' timeout says (a non-negative value).
+std::error_code mounts(Context& ctx, bool include_remote, std::chrono::milliseconds slow_timeout,
+                       std::vector<MountInfo>& out);
 
 }  // namespace psi::backend

@@ -307,15 +307,20 @@ TimeSpec System::uptime() {
     return out;
 }
 
-std::vector<MountInfo> System::mounts(bool include_remote, std::error_code& ec) {
+std::vector<MountInfo> System::mounts(bool include_remote, std::chrono::milliseconds timeout, std::error_code& ec) {
     std::vector<MountInfo> out;
-    ec = impl_->ctx ? backend::mounts(*impl_->ctx, include_remote, out)
+    // A negative wait is no wait.
+    timeout = std::max(timeout, std::chrono::milliseconds::zero());
+    ec = impl_->ctx ? backend::mounts(*impl_->ctx, include_remote, timeout, out)
                     : make_error_code(errc::proc_root_unusable);
     return out;
 }
-std::vector<MountInfo> System::mounts(bool include_remote) {
+std::vector<MountInfo> System::mounts(bool include_remote, std::error_code& ec) {
+    return mounts(include_remote, kDefaultMountTimeout, ec);
+}
+std::vector<MountInfo> System::mounts(bool include_remote, std::chrono::milliseconds timeout) {
     std::error_code ec;
-    auto out = mounts(include_remote, ec);
+    auto out = mounts(include_remote, timeout, ec);
     throw_if(ec, "mounts");
     return out;
 }

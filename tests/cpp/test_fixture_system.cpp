@@ -3,7 +3,11 @@
 // mounts, so these are read relative to the root, not from fixed paths.
 #include <gtest/gtest.h>
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -110,7 +114,8 @@ protected:
                  "//fileserver/share /mnt/smb cifs rw 0 0\n"
                  "this line is garbage\n"
                  "\n"
-                 "tmpfs /psi-test-no-such-mountpoint tmpfs rw 0 0\n");
+                 "tmpfs /psi-test-no-such-mountpoint tmpfs rw 0 0\n"
+                 "portal /tmp fuse.portal rw,nosuid,nodev 0 0\n");
     }
     ProcFixture fx;
 };
@@ -170,6 +175,39 @@ TEST_F(FixtureMounts, UnqueryableMountFailsOnlyItsSizes) {
     const psi::MountInfo* root = find_mount(m, "/");
     ASSERT_NE(root, nullptr);
     EXPECT_TRUE(root->total.ok()) << "statvfs(\"/\") works on any system";
+}
+
+// A FUSE (or network, or autofs) mount may block in statvfs; the caller's
+// timeout decides how long it is waited for. The fixture's FUSE mount sits
+// on /tmp, which answers at once, so a positive timeout gets real sizes and
+// zero gets none without asking; plain mounts are asked either way.
+TEST_F(FixtureMounts, TimeoutForMountsThatMayBlock) {
+    psi::System sys = open_fixture(fx);
+    using std::chrono::milliseconds;
+    for (milliseconds zero : {milliseconds(0), milliseconds(-5)}) {
+        const std::vector<psi::MountInfo> m = sys.mounts(true, zero);
+        const psi::MountInfo* fuse = find_mount(m, "/tmp");
+        ASSERT_NE(fuse, nullptr);
+        EXPECT_EQ(fuse->fstype, "fuse.portal");
+        EXPECT_EQ(fuse->total.status(), psi::AttrStatus::not_available);
+        EXPECT_EQ(fuse->total.os_error(), ETIMEDOUT);
+        EXPECT_EQ(fuse->available_inodes.os_error(), ETIMEDOUT);
+        const psi::MountInfo* root = find_mount(m, "/");
+        ASSERT_NE(root, nullptr);
+        EXPECT_TRUE(root->total.ok()) << "a local mount is not subject to the timeout";
+    }
+    std::error_code ec;
+    const std::vector<psi::MountInfo> m = sys.mounts(true, milliseconds(2000), ec);
+    ASSERT_FALSE(ec);
+    const psi::MountInfo* fuse = find_mount(m, "/tmp");
+    ASSERT_NE(fuse, nullptr);
+    struct statvfs want {};
+    ASSERT_EQ(::statvfs("/tmp", &want), 0);
+    EXPECT_EQ(fuse->total.value("total"), static_cast<std::uint64_t>(want.f_blocks) * want.f_frsize);
+    // The default overload gives the same 2 s.
+    const psi::MountInfo* again = find_mount(sys.mounts(true), "/tmp");
+    ASSERT_NE(again, nullptr);
+    EXPECT_TRUE(again->total.ok());
 }
 
 }  // namespace

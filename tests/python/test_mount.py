@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import List, Tuple
@@ -72,3 +73,30 @@ def test_repr_and_no_constructor() -> None:
     )
     with pytest.raises(TypeError):
         MountBase()
+
+
+def test_timeout_for_mounts_that_may_block(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """FUSE, network and autofs mounts get `timeout` seconds for statvfs;
+    0 does not ask them. A fixture root lists a FUSE mount on /tmp (which
+    answers at once) next to the real /."""
+    (tmp_path / "mounts").write_text("/dev/vdz / ext4 rw 0 0\nportal /tmp fuse.portal rw,nosuid 0 0\n")
+    monkeypatch.setenv("PSI_PROCFS", str(tmp_path))
+    sv = os.statvfs("/tmp")
+    for timeout in (2.0, 1, 0.001, 1e300):
+        fuse = next(m for m in mounts(timeout=timeout) if m.mountpoint == "/tmp")
+        if timeout != 0.001:  # a millisecond may be too short for a thread
+            assert fuse.total == sv.f_blocks * sv.f_frsize
+    fuse, root = (next(m for m in mounts(timeout=0) if m.mountpoint == p) for p in ("/tmp", "/"))
+    with pytest.raises(psi.AttrNotAvailableError) as exc:
+        fuse.total
+    assert os.strerror(errno.ETIMEDOUT) in str(exc.value)
+    assert "/tmp" in str(exc.value)
+    assert root.total == os.statvfs("/").f_blocks * os.statvfs("/").f_frsize  # plain mounts are asked
+
+
+@pytest.mark.parametrize(
+    "timeout, error", [(-1, ValueError), (float("nan"), ValueError), ("2", TypeError), (None, TypeError), (True, TypeError)]
+)
+def test_bad_timeout(timeout: object, error: type) -> None:
+    with pytest.raises(error, match="timeout"):
+        mounts(timeout=timeout)  # type: ignore[arg-type]

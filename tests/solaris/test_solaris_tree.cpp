@@ -25,7 +25,7 @@ ArchInfo arch(Context&) { return {}; }
 std::error_code loadavg(Context&, LoadAvg&) { return make_error_code(errc::os_error); }
 std::error_code boot_time(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
 std::error_code uptime(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
-std::error_code mounts(Context&, bool, std::vector<MountInfo>&) { return make_error_code(errc::os_error); }
+std::error_code mounts(Context&, bool, std::chrono::milliseconds, std::vector<MountInfo>&) { return make_error_code(errc::os_error); }
 // getzonenamebyid stands in for the fixture: zone 0 is "global", zone 7
 // "web", any other id has been halted.
 std::error_code zone_name(Context&, int zoneid, std::string& out) {

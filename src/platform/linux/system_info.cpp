@@ -95,7 +95,8 @@ std::error_code uptime(Context& ctx, TimeSpec& out) {
     return {};
 }
 
-std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out) {
+std::error_code mounts(Context& ctx, bool include_remote, std::chrono::milliseconds slow_timeout,
+                       std::vector<MountInfo>& out) {
     auto r = read_file(ctx, "self/mounts", false);
     if (r.err) r = read_file(ctx, "mounts", false);
     if (r.err) return make_error_code(errc::proc_root_unusable);
@@ -107,7 +108,7 @@ std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>
         m.mountpoint = std::move(line.mountpoint);
         m.fstype = std::move(line.fstype);
         m.options = std::move(line.options);
-        posix::fill_fs_sizes(m);
+        posix::fill_fs_sizes(m, slow_timeout);
         out.push_back(std::move(m));
     }
     return {};

@@ -76,7 +76,9 @@ std::error_code uptime(Context& ctx, TimeSpec& out) {
     return posix::time_since(boot, out);
 }
 
-std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out) {
+// getfsstat(MNT_NOWAIT) reads cached sizes and never waits: no timeout to apply.
+std::error_code mounts(Context& ctx, bool include_remote, std::chrono::milliseconds,
+                       std::vector<MountInfo>& out) {
     (void)ctx;
     // getfsstat(2) with MNT_NOWAIT: cached statistics, so a hung network
     // mount cannot block the listing. Retry while mounts appear between the

@@ -88,10 +88,11 @@ int statvfs_with_timeout(const char* path, struct statvfs& out, std::chrono::mil
     return call->err;
 }
 
-void fill_fs_sizes(MountInfo& m) {
+void fill_fs_sizes(MountInfo& m, std::chrono::milliseconds slow_timeout) {
     struct statvfs sv {};
     int err = 0;
-    if (may_block(m)) err = statvfs_with_timeout(m.mountpoint.c_str(), sv, kSlowFsTimeout);
+    if (may_block(m))
+        err = slow_timeout.count() > 0 ? statvfs_with_timeout(m.mountpoint.c_str(), sv, slow_timeout) : ETIMEDOUT;
     else if (::statvfs(m.mountpoint.c_str(), &sv) != 0) err = errno;
     if (err == 0) {
         fill_from(m, sv);

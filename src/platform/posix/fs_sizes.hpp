@@ -9,14 +9,11 @@
 
 namespace psi::posix {
 
-// How long a mount whose server may not answer (network, FUSE, autofs) is
-// given before its sizes are reported as not available (ETIMEDOUT).
-inline constexpr std::chrono::milliseconds kSlowFsTimeout{2000};
-
 // total/free/available bytes and inode counts of m.mountpoint. A mount that
 // cannot be queried (EACCES, a stale NFS handle, no answer in time) fails
-// only its own sizes, with the reason, never the list.
-void fill_fs_sizes(MountInfo& m);
+// only its own sizes, with the reason, never the list. A mount that may
+// block (may_block) is given `slow_timeout`; zero does not ask it at all.
+void fill_fs_sizes(MountInfo& m, std::chrono::milliseconds slow_timeout);
 
 // Network, FUSE and automount file systems: their statvfs waits for a
 // server or a daemon (an NFS "hard" mount waits for ever, in D state).

@@ -80,7 +80,8 @@ std::error_code uptime(Context& ctx, TimeSpec& out) {
     return posix::time_since(boot, out);
 }
 
-std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>& out) {
+std::error_code mounts(Context& ctx, bool include_remote, std::chrono::milliseconds slow_timeout,
+                       std::vector<MountInfo>& out) {
     (void)ctx;
     std::vector<MountInfo> found;
     {
@@ -105,7 +106,7 @@ std::error_code mounts(Context& ctx, bool include_remote, std::vector<MountInfo>
         std::fclose(f);
     }
     for (auto& m : found) {
-        posix::fill_fs_sizes(m);
+        posix::fill_fs_sizes(m, slow_timeout);
         out.push_back(std::move(m));
     }
     return {};
