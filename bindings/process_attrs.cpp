@@ -232,6 +232,8 @@ const AttrDef kAttrs[] = {
     {"priority", PSI_INT(priority, kStat), kStat, "real-time priority: 0 for normal tasks, 1..99 FIFO/RR"},
     {"nthreads", PSI_INT(nthreads, kStat), kStat, "number of threads"},
     {"processor", PSI_INT(processor, kStat), kStat, "CPU the process last ran on (as ps psr)"},
+    {"wchan", PSI_TEXT(wchan, Group::wchan), Group::wchan,
+     "kernel function the process sleeps in; '' when it runs or the kernel will not say"},
     {"flags", PSI_INT(flags, kStat), kStat, "kernel process flags word"},
     {"start_time", PSI_TIME(start_time), kStat, "start instant (UTC) as a TimeSpec"},
     {"jiffies", PSI_INT(jiffies, kStat), kStat, "Linux: start time in clock ticks since boot"},

@@ -27,6 +27,7 @@ enum class Group : std::uint32_t {
     exe = 1u << 6,      // exe (Linux: readlink exe)
     cwd = 1u << 7,      // cwd (Linux: readlink cwd)
     names = 1u << 8,    // euser egroup (zonename), plus ruser rgroup when creds is read
+    wchan = 1u << 9,    // wchan (Linux: wchan)
 };
 
 // A set of groups. Constexpr bit operations so presets can be constants.
@@ -34,7 +35,7 @@ class Groups {
 public:
     constexpr Groups() = default;
     constexpr Groups(Group g) : bits_(static_cast<std::uint32_t>(g)) {}  // NOLINT: implicit by design
-    static constexpr Groups from_bits(std::uint32_t bits) { Groups g; g.bits_ = bits & 0x1ffu; return g; }
+    static constexpr Groups from_bits(std::uint32_t bits) { Groups g; g.bits_ = bits & 0x3ffu; return g; }
     constexpr std::uint32_t bits() const { return bits_; }
     constexpr bool has(Group g) const { return (bits_ & static_cast<std::uint32_t>(g)) != 0; }
     constexpr bool empty() const { return bits_ == 0; }
@@ -56,7 +57,7 @@ inline constexpr Groups none{};
 inline constexpr Groups ps = Group::stat | Group::memory | Group::owner | Group::names;
 // ps plus the command line: `ps -ef`.
 inline constexpr Groups ps_args = ps | Group::args;
-inline constexpr Groups all = Groups::from_bits(0x1ffu);
+inline constexpr Groups all = Groups::from_bits(0x3ffu);
 }  // namespace groups
 
 // Process states. The numeric values are PSI's where PSI had the state.
@@ -110,6 +111,9 @@ struct ProcessInfo {
     Attr<int> kernel_priority;                 // Linux stat 18 (ps "pri" base)
     Attr<int> nthreads;
     Attr<int> processor;                       // CPU it last ran on (Linux stat 39)
+    // Kernel function the process sleeps in ("do_epoll_wait"); empty when it
+    // runs, or when the kernel will not say (no ptrace access to it).
+    Attr<std::string> wchan;
     Attr<std::uint64_t> flags;                 // kernel process flags word
     Attr<TimeSpec> start_time;                 // absolute, UTC
     Attr<std::uint64_t> jiffies;               // Linux: starttime ticks since boot

@@ -43,7 +43,7 @@ std::string groups_text(psi::Groups g) {
     static const std::pair<psi::Group, const char*> names[] = {
         {psi::Group::stat, "stat"}, {psi::Group::memory, "memory"}, {psi::Group::owner, "owner"},
         {psi::Group::creds, "creds"}, {psi::Group::args, "args"}, {psi::Group::env, "env"},
-        {psi::Group::exe, "exe"}, {psi::Group::cwd, "cwd"}, {psi::Group::names, "names"},
+        {psi::Group::exe, "exe"}, {psi::Group::cwd, "cwd"}, {psi::Group::names, "names"}, {psi::Group::wchan, "wchan"},
     };
     std::string out;
     for (const auto& [grp, name] : names) {

@@ -188,7 +188,29 @@ void v_flags(const Env&, const ProcessInfo& p, Value& v) {
     else v.clear();
 }
 
-// Placeholders ps itself prints as '-' (ADDR) or that psi cannot read (WCHAN).
+// procps lookup_wchan: '-' for the kernel's "0" (running, or no access),
+// '?' when the file cannot be read, leading '_'s dropped ("__x64_sys_pause"
+// prints "x64_sys_pause"); cut to the column unless it is the last one.
+// Where psi has no wchan (macOS, Solaris) it prints '-', as it always did.
+int t_wchan(const Env&, const ProcessInfo& p, std::string& o, int room) {
+    if (room <= 0) return 0;
+    const std::string* w = p.wchan.get();
+    if (!w) {
+        if (p.wchan.status() == psi::AttrStatus::not_implemented) return text_dash(o);
+        o.push_back('?');
+        return 1;
+    }
+    std::string_view s = *w;
+    while (!s.empty() && s.front() == '_') s.remove_prefix(1);
+    if (s.empty()) return text_dash(o);
+    return append_ps_escaped(o, s, room);
+}
+void v_wchan(const Env&, const ProcessInfo& p, Value& v) {
+    if (const std::string* w = p.wchan.get()) v.set_view(*w);
+    else v.clear();
+}
+
+// Placeholders ps itself prints as '-' (ADDR).
 int t_dash(const Env&, const ProcessInfo&, std::string& o, int) { return text_dash(o); }
 void v_null(const Env&, const ProcessInfo&, Value& v) { v.clear(); }
 
@@ -226,7 +248,8 @@ const FieldDef kFields[] = {
     {"tname", "TTY", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
     {"tt", "TT", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
     {"tty", "TT", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
-    {"wchan", "WCHAN", 6, L, false, kNone, t_dash, v_null, "not available in psi: always '-'"},
+    {"wchan", "WCHAN", 6, L, false, Group::wchan, t_wchan, v_wchan,
+     "kernel function it sleeps in ('-' when running)"},
 };
 
 }  // namespace

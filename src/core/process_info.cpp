@@ -99,7 +99,7 @@ std::size_t ProcessInfo::memory_footprint() const {
     // Heap beyond the small-string buffer only counts when it is allocated.
     auto heap = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
     std::size_t n = sizeof(ProcessInfo);
-    for (const Attr<std::string>* s : {&name, &exe, &cwd, &euser, &ruser, &egroup, &rgroup, &terminal, &zonename})
+    for (const Attr<std::string>* s : {&name, &exe, &cwd, &euser, &ruser, &egroup, &rgroup, &terminal, &zonename, &wchan})
         if (const auto* v = s->get()) n += heap(*v);
     if (const auto* a = args.get()) {
         n += a->capacity() * sizeof(std::string);

@@ -38,7 +38,7 @@ def _opened(psi_ps: str, args: List[str], tmp_path: Path) -> "CounterT[str]":
 @pytest.mark.parametrize(
     "fields, reads, never",
     [
-        ("pid,comm", {"stat"}, {"statm", "status", "cmdline", "environ", "exe", "cwd"}),
+        ("pid,comm", {"stat"}, {"statm", "status", "cmdline", "environ", "exe", "cwd", "wchan"}),
         ("pid,ppid,user,rss,vsz,etime,comm", {"stat", "statm"}, {"status", "cmdline", "environ", "exe", "cwd"}),
         # stat's 'L' needs status (VmLck), which then also gives rss and the
         # ids: statm is read only for zombies (no VmRSS line).
@@ -47,7 +47,8 @@ def _opened(psi_ps: str, args: List[str], tmp_path: Path) -> "CounterT[str]":
         ("pid,ruser", {"status"}, {"statm", "cmdline", "environ"}),
         ("pid,args", {"cmdline"}, {"statm", "status", "environ", "exe"}),
         ("pid,exe", {"exe"}, {"statm", "status", "cmdline", "cwd"}),
-        ("pid,cwd", {"cwd"}, {"statm", "status", "cmdline", "exe"}),
+        ("pid,cwd", {"cwd"}, {"statm", "status", "cmdline", "exe", "wchan"}),
+        ("pid,wchan", {"wchan"}, {"statm", "status", "cmdline", "exe", "cwd"}),
     ],
 )
 def test_reads_only_the_groups_its_fields_need(

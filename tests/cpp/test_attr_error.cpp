@@ -119,10 +119,18 @@ TEST(Groups, BitOperationsAndPresets) {
     using psi::Groups;
     EXPECT_TRUE(psi::groups::none.empty());
     EXPECT_EQ(Groups::from_bits(0xffffffffu), psi::groups::all);
-    EXPECT_EQ(psi::groups::all.bits(), 0x1ffu);
+    EXPECT_EQ(psi::groups::all.bits(), 0x3ffu);
+    std::uint32_t every = 0;
+    for (Group g : {Group::stat, Group::memory, Group::owner, Group::creds, Group::args, Group::env, Group::exe,
+                    Group::cwd, Group::names, Group::wchan}) {
+        EXPECT_EQ(every & static_cast<std::uint32_t>(g), 0u) << "two groups share a bit";
+        every |= static_cast<std::uint32_t>(g);
+    }
+    EXPECT_EQ(Groups::from_bits(every), psi::groups::all);
     const Groups ps = psi::groups::ps;
     for (Group g : {Group::stat, Group::memory, Group::owner, Group::names}) EXPECT_TRUE(ps.has(g));
-    for (Group g : {Group::creds, Group::args, Group::env, Group::exe, Group::cwd}) EXPECT_FALSE(ps.has(g));
+    for (Group g : {Group::creds, Group::args, Group::env, Group::exe, Group::cwd, Group::wchan})
+        EXPECT_FALSE(ps.has(g));
     EXPECT_TRUE(psi::groups::ps_args.contains(ps));
     EXPECT_TRUE(psi::groups::ps_args.has(Group::args));
     EXPECT_EQ(psi::groups::ps_args - ps, Groups(Group::args));

@@ -212,6 +212,7 @@ TEST(FixtureKinds, MissingFilesOfALiveProcess) {
     files.environ.reset();
     files.exe.reset();
     files.cwd.reset();
+    files.wchan.reset();  // also what a kernel without CONFIG_KALLSYMS shows
     fx.add_process(450, "sparse", StatFields{}, files);
     psi::System sys = open_fixture(fx);
     std::error_code ec;
@@ -219,7 +220,7 @@ TEST(FixtureKinds, MissingFilesOfALiveProcess) {
     ASSERT_FALSE(ec) << ec.message();
     EXPECT_EQ(p.name.value("name"), "sparse");
     for (auto st : {p.rss.status(), p.ruid.status(), p.args.status(), p.env.status(), p.exe.status(),
-                    p.cwd.status()}) {
+                    p.cwd.status(), p.wchan.status()}) {
         EXPECT_EQ(st, AttrStatus::not_available) << psi::to_string(st);
     }
 }
@@ -308,6 +309,38 @@ TEST(FixtureKinds, ExeOfDeletedFile) {
     psi::System sys = open_fixture(fx);
     const psi::ProcessInfo p = sys.process(430, Group::exe);
     EXPECT_EQ(p.exe.value("exe"), "/usr/bin/old prog");
+}
+
+// proc(5) wchan: a symbol name, or "0" when the task runs, the address has
+// no symbol, or the reader may not ptrace the task. ppc64 (ELFv1) names
+// carry a leading '.', which is not part of the function's name; leading
+// underscores are (ps strips those for display; the library does not).
+TEST(FixtureKinds, Wchan) {
+    ProcFixture fx;
+    struct Case { int pid; std::string file; std::string want; };
+    const Case table[] = {
+        {500, "hrtimer_nanosleep", "hrtimer_nanosleep"},
+        {501, "0", ""},
+        {502, ".do_select", "do_select"},
+        {503, "__x64_sys_pause", "__x64_sys_pause"},
+        {504, "poll_schedule_timeout.constprop.0\n", "poll_schedule_timeout.constprop.0"},
+    };
+    for (const Case& c : table) {
+        ProcFiles files;
+        files.wchan = c.file;
+        fx.add_process(c.pid, "waiter", StatFields{}, files);
+    }
+    psi::System sys = open_fixture(fx);
+    for (const Case& c : table) {
+        const psi::ProcessInfo p = sys.process(c.pid, Group::wchan);
+        EXPECT_EQ(p.wchan.value("wchan"), c.want) << c.file;
+        EXPECT_TRUE(p.groups_read.has(Group::wchan));
+    }
+    // Read only when asked for: no group, no value.
+    EXPECT_EQ(sys.process(500, Group::stat).wchan.status(), AttrStatus::not_read);
+    const psi::ProcessTable t = sys.table(Group::stat | Group::wchan);
+    ASSERT_EQ(t.size(), std::size(table));
+    EXPECT_EQ(t.find(502)->wchan.value("wchan"), "do_select");
 }
 
 }  // namespace

@@ -126,6 +126,19 @@ TEST(LiveChildren, StoppedChild) {
     const psi::ProcessInfo p = sys.process(pid, Group::stat);
     EXPECT_EQ(p.status.value("status"), psi::ProcStatus::stopped);
     EXPECT_EQ(p.status_letter.value("status_letter"), 'T');
+
+    // A stopped task stays in the same kernel function, so the kernel's
+    // wchan file and ps (procps prints it with leading '_'s dropped, "-"
+    // for "0") must agree with psi.
+    const psi::ProcessInfo w = sys.process(pid, Group::wchan);
+    const std::string raw = psi_test::read_file("/proc/" + std::to_string(pid) + "/wchan");
+    ASSERT_FALSE(raw.empty());
+    EXPECT_EQ(w.wchan.value("wchan"), raw == "0" ? "" : raw);
+    std::string from_ps = psi_test::run_capture("ps -o wchan:60= -p " + std::to_string(pid));
+    while (!from_ps.empty() && (from_ps.back() == '\n' || from_ps.back() == ' ')) from_ps.pop_back();
+    std::string want = w.wchan.value("wchan");
+    while (!want.empty() && want.front() == '_') want.erase(0, 1);
+    EXPECT_EQ(from_ps, want.empty() ? "-" : want);
 }
 
 TEST(LivePid1, Init) {

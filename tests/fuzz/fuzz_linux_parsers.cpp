@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 __builtin_trap();
             break;
         }
-        case 1: (void)lp::parse_statm_resident(text); break;
+        case 1: (void)lp::parse_statm_resident(text); (void)lp::parse_wchan(text); break;
         case 2: (void)lp::parse_status(text); break;
         case 3: {
             auto args = lp::split_cmdline(text);

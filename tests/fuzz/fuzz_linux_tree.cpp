@@ -7,7 +7,8 @@
 //
 // Input: segments separated by "@@\n", in this order: PID/stat, PID/statm,
 // PID/status, PID/cmdline, PID/environ, stat (btime), uptime, loadavg,
-// mounts. A missing segment leaves that file absent (ENOENT), which the
+// mounts, PID/wchan (last, so older corpus entries keep their meaning). A
+// missing segment leaves that file absent (ENOENT), which the
 // backend must also survive.
 #include <fcntl.h>
 #include <unistd.h>
@@ -25,9 +26,10 @@
 namespace {
 
 constexpr int kPid = 4242;
-constexpr std::array<const char*, 9> kFiles = {"4242/stat",   "4242/statm", "4242/status",
-                                               "4242/cmdline", "4242/environ", "stat",
-                                               "uptime",      "loadavg",    "mounts"};
+constexpr std::array<const char*, 10> kFiles = {"4242/stat",   "4242/statm", "4242/status",
+                                                "4242/cmdline", "4242/environ", "stat",
+                                                "uptime",      "loadavg",    "mounts",
+                                                "4242/wchan"};
 
 psi_test::ProcFixture& fixture() {
     static psi_test::ProcFixture fx;  // one tree, rewritten by every input

@@ -324,3 +324,20 @@ def test_processor_is_stat_field_39(spawn: Spawner) -> None:
 def psutil_cpu_num(pid: int) -> int:
     psutil = pytest.importorskip("psutil")
     return int(psutil.Process(pid).cpu_num())
+
+
+def test_wchan_of_a_stopped_child(spawn: Spawner) -> None:
+    """wchan = the kernel function the process waits in: /proc/PID/wchan,
+    as ps's WCHAN shows it (ps drops leading '_'s and prints '-' for '').
+    A stopped child stays in one function; a running process has ''."""
+    child = spawn(["sleep", "60"])
+    os.kill(child.pid, signal.SIGSTOP)
+    assert wait_until(lambda: proc_state(child.pid) == "T")
+    p = Process(child.pid)
+    raw = Path(f"/proc/{child.pid}/wchan").read_text()
+    assert raw and p.wchan == ("" if raw == "0" else raw)
+    assert ps_field(child.pid, "wchan:60") == (p.wchan.lstrip("_") or "-")
+    assert "wchan" in psi.process.PROCESS_ATTRIBUTES
+    me = psi.process.ProcessTable(attrs=["wchan"])[os.getpid()]
+    assert me.wchan == ""  # it runs while it reads itself
+    os.kill(child.pid, signal.SIGCONT)

@@ -265,6 +265,13 @@ std::string_view strip_deleted_suffix(std::string_view link) {
     return link;
 }
 
+std::string_view parse_wchan(std::string_view text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\0')) text.remove_suffix(1);
+    if (text == "0") return {};
+    if (!text.empty() && text.front() == '.') text.remove_prefix(1);
+    return text;
+}
+
 namespace {
 // The kernel's "new" dev_t encoding as used in stat's tty_nr.
 unsigned dev_major(std::uint64_t dev) { return static_cast<unsigned>((dev >> 8) & 0xfff); }

@@ -68,6 +68,12 @@ Environment split_environ(std::string_view buf);
 // " (deleted)" is appended by the kernel to exe links of unlinked files.
 std::string_view strip_deleted_suffix(std::string_view link);
 
+// /proc/PID/wchan: the symbol the task sleeps in. The kernel writes "0"
+// when it runs, has no such symbol, or the reader may not ptrace it (proc(5));
+// that is "". ppc64's ELFv1 function descriptors put a '.' before every
+// name, which is not part of the function's name.
+std::string_view parse_wchan(std::string_view text);
+
 // Controlling terminal path for a tty_nr (stat field 7), using the fixed
 // major numbers of devices.txt; nullopt when it is not one of those.
 std::optional<std::string> tty_path_from_dev(std::uint64_t tty_nr);

@@ -179,6 +179,13 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     }
     if (groups.has(Group::exe)) maybe_gone |= read_link(ctx, pid, "exe", out.exe, kind, true);
     if (groups.has(Group::cwd)) maybe_gone |= read_link(ctx, pid, "cwd", out.cwd, kind, false);
+    if (groups.has(Group::wchan)) {
+        // Absent without CONFIG_KALLSYMS: not available, like a gone file.
+        format_path(path, pid, "wchan");
+        auto w = read_file(ctx, path, true);
+        if (w.err) maybe_gone |= detail::record_attr_failure(out.wchan, w.err, kind);
+        else out.wchan.set(std::string(linux_proc::parse_wchan(w.data)));
+    }
 
     if (maybe_gone) {
         // A read failed as if the process had gone: it has only if stat

@@ -209,6 +209,9 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     }
     if (groups.has(Group::args) || groups.has(Group::env) || (groups.has(Group::exe) && !exe_done))
         maybe_gone |= fill_procargs(ctx, pid, groups, out, kind, exe_done);
+    // kinfo_proc has p_wchan and e_wmesg (the sleep message), but what
+    // macOS ps prints from them has not been checked on a Mac.
+    if (groups.has(Group::wchan)) out.wchan.fail(AttrStatus::not_implemented);
     if (groups.has(Group::cwd)) {
         proc_vnodepathinfo vpi{};
         int n = ::proc_pidinfo(pid, PROC_PIDVNODEPATHINFO, 0, &vpi, sizeof vpi);

@@ -210,6 +210,8 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     if (groups.has(Group::args) || groups.has(Group::env)) maybe_gone |= read_vectors(ctx, pid, groups, *ps, kind, out);
     if (groups.has(Group::exe)) maybe_gone |= read_link(ctx, pid, "path/a.out", out.exe, kind);
     if (groups.has(Group::cwd)) maybe_gone |= read_link(ctx, pid, "path/cwd", out.cwd, kind);
+    // pr_lwp.pr_wchan is an address (Solaris ps prints it in hex), not a name.
+    if (groups.has(Group::wchan)) out.wchan.fail(AttrStatus::not_implemented);
 
     if (maybe_gone) {
         // A read failed as if the process had gone: it has only if psinfo
