@@ -205,7 +205,8 @@ TEST_F(FixtureMounts, TimeoutForMountsThatMayBlock) {
     ASSERT_EQ(::statvfs("/tmp", &want), 0);
     EXPECT_EQ(fuse->total.value("total"), static_cast<std::uint64_t>(want.f_blocks) * want.f_frsize);
     // The default overload gives the same 2 s.
-    const psi::MountInfo* again = find_mount(sys.mounts(true), "/tmp");
+    const std::vector<psi::MountInfo> defaults = sys.mounts(true);
+    const psi::MountInfo* again = find_mount(defaults, "/tmp");
     ASSERT_NE(again, nullptr);
     EXPECT_TRUE(again->total.ok());
 }
