@@ -7,6 +7,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <filesystem>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -68,6 +70,30 @@ TEST(FsSizes, ErrorsAndAnswersComeThrough) {
     EXPECT_EQ(statvfs_with_timeout("/mnt/stale", sv, 1000ms, &failing_statvfs), ESTALE);
     EXPECT_EQ(statvfs_with_timeout("/", sv, 5000ms), 0);  // the real statvfs
     EXPECT_GT(sv.f_blocks, 0u);
+}
+
+// A call that has answered must not count as stuck: asking the same mount
+// again right away gets a fresh answer, never ETIMEDOUT. (The helper thread
+// once published its answer before leaving the stuck set, so a quick second
+// call could find the mount "still stuck" - a monitor listing mounts in a
+// loop saw sizes come and go.)
+// Nor may it leave a thread behind: a caller counting its own threads right
+// after (Python's Process(os.getpid()).nthreads) must not see a helper.
+TEST(FsSizes, AnsweredCallIsNotStuck) {
+    auto tasks = [] {
+        return std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                             std::filesystem::directory_iterator());
+    };
+    const auto before = tasks();
+    struct statvfs sv {};
+    int timeouts = 0;
+    for (int i = 0; i < 2000; ++i) {
+        if (statvfs_with_timeout("/", sv, 5000ms) == ETIMEDOUT) ++timeouts;
+        if (i % 100 == 0) {
+            EXPECT_EQ(tasks(), before) << "a helper thread outlived its answer";
+        }
+    }
+    EXPECT_EQ(timeouts, 0);
 }
 
 TEST(FsSizes, WhichMountsAreGuarded) {

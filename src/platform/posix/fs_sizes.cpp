@@ -63,10 +63,17 @@ int statvfs_with_timeout(const char* path, struct statvfs& out, std::chrono::mil
         stuck().paths.insert(key);  // until the thread below has finished
     }
     auto call = std::make_shared<PendingCall>();
+    std::thread worker;
     try {
-        std::thread([call, key, fn] {
+        worker = std::thread([call, key, fn] {
             struct statvfs sv {};
             int err = fn(key.c_str(), &sv) == 0 ? 0 : errno;
+            // Off the stuck list before the answer is published: a caller
+            // that has its answer may ask again at once.
+            {
+                std::lock_guard lock(stuck().mu);
+                stuck().paths.erase(key);
+            }
             {
                 std::lock_guard lock(call->mu);
                 call->result = sv;
@@ -74,16 +81,22 @@ int statvfs_with_timeout(const char* path, struct statvfs& out, std::chrono::mil
                 call->done = true;
             }
             call->cv.notify_one();
-            std::lock_guard lock(stuck().mu);
-            stuck().paths.erase(key);
-        }).detach();
+        });
     } catch (const std::system_error&) {
         std::lock_guard lock(stuck().mu);
         stuck().paths.erase(key);
         return EAGAIN;
     }
     std::unique_lock lock(call->mu);
-    if (!call->cv.wait_for(lock, timeout, [&] { return call->done; })) return ETIMEDOUT;
+    const bool answered = call->cv.wait_for(lock, timeout, [&] { return call->done; });
+    lock.unlock();
+    if (!answered) {
+        worker.detach();  // a thread in D state cannot be cancelled: let it finish alone
+        return ETIMEDOUT;
+    }
+    // It only has to return: joining it leaves the caller no stray thread
+    // (a process reading its own thread count right after would count it).
+    worker.join();
     out = call->result;
     return call->err;
 }

@@ -21,8 +21,9 @@ bool may_block(const MountInfo& m);
 
 using StatvfsFn = int (*)(const char*, struct statvfs*);
 
-// statvfs(path) in a detached thread, waiting at most `timeout`. When it
-// times out the thread is left to finish on its own (a thread in D state
+// statvfs(path) in a helper thread, waiting at most `timeout`; a thread that
+// answered in time is joined. When it times out the thread is detached and
+// left to finish on its own (a thread in D state
 // cannot be cancelled) and, until it does, later calls for the same path
 // fail at once instead of stacking up threads. Returns 0 or an errno
 // (ETIMEDOUT, EAGAIN when no thread could be started). `fn` is statvfs
