@@ -171,13 +171,15 @@ TEST(LiveThreads, SystemPerThread) {
 // (one thread) see themselves: running, one thread.
 TEST(LiveThreads, ParallelTableShowsTheCallerRunning) {
     psi_test::Sleepers sleepers;
-    sleepers.fill_to(600, 700);
+    sleepers.fill_to(700, 800);
     psi::Options opts;
     opts.threads = 4;
     psi::System sys(opts);
     for (int i = 0; i < 20; ++i) {
         const psi::ProcessTable t = sys.table(psi::groups::ps);
-        ASSERT_GE(t.size(), 600u);
+        // 4 readers need 4 x 128 processes (other tests' children may end
+        // meanwhile, so not the exact count filled to).
+        ASSERT_GE(t.size(), 512u);
         const psi::ProcessInfo* me = t.find(::getpid());
         ASSERT_NE(me, nullptr);
         EXPECT_EQ(me->status.value("status"), psi::ProcStatus::running) << i;

@@ -204,14 +204,10 @@ int self_pid(Context& ctx) {
     // is the number this root lists us under (getpid() is not, across pid
     // namespaces); a fixture tree has no such link.
     char buf[32];
-    ssize_t n = ::readlinkat(ctx.proc_fd, "self", buf, sizeof buf - 1);
+    ssize_t n = ::readlinkat(ctx.proc_fd, "self", buf, sizeof buf);
     if (n <= 0) return -1;
-    long v = 0;
-    for (ssize_t i = 0; i < n; ++i) {
-        if (buf[i] < '0' || buf[i] > '9' || v > INT_MAX / 10) return -1;
-        v = v * 10 + (buf[i] - '0');
-    }
-    return v > 0 && v <= INT_MAX ? static_cast<int>(v) : -1;
+    const int pid = posix::pid_from_name(std::string_view(buf, static_cast<std::size_t>(n)));
+    return pid > 0 ? pid : -1;
 }
 
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
@@ -233,12 +229,10 @@ void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
             unsigned short reclen;
             std::memcpy(&reclen, buf + off + 16, sizeof reclen);
             const char* name = buf + off + 19;
-            if (*name >= '1' && *name <= '9') {
-                long v = 0;
-                const char* p = name;
-                while (*p >= '0' && *p <= '9' && v <= INT_MAX) v = v * 10 + (*p++ - '0');
-                if (*p == '\0' && v <= INT_MAX) out.push_back(static_cast<int>(v));
-            }
+            // Most entries are pids; the few others ("self", "sys", ...)
+            // are skipped on their first letter without a strlen.
+            if (*name >= '1' && *name <= '9')
+                if (const int pid = posix::pid_from_name(name); pid > 0) out.push_back(pid);
             off += reclen;
         }
     }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <csignal>
 
 #if defined(__linux__)
@@ -65,6 +66,17 @@ std::error_code send_signal(ProcRoot& r, int pid, int sig) {
     if (!r.is_own_proc()) return make_error_code(errc::invalid_argument);
     if (::kill(pid, sig) == 0) return {};
     return detail::classify_process_error(errno);
+}
+
+int pid_from_name(std::string_view name) noexcept {
+    if (name.empty() || (name[0] == '0' && name.size() > 1)) return -1;
+    long long v = 0;
+    for (char c : name) {
+        if (c < '0' || c > '9') return -1;
+        v = v * 10 + (c - '0');
+        if (v > INT_MAX) return -1;
+    }
+    return static_cast<int>(v);
 }
 
 std::size_t format_path(char* out, int pid, const char* name) {

@@ -62,6 +62,11 @@ ContextPtr open_context(const std::string& root, std::size_t buf_size, std::erro
 // point (classify_process_error).
 std::error_code send_signal(ProcRoot& r, int pid, int sig);
 
+// The pid a proc directory entry (or the "self" link's target) names:
+// decimal digits without a leading zero ("0" itself is Solaris' sched), at
+// most INT_MAX; -1 for anything else ("self", "sys", "01", "4294967296").
+int pid_from_name(std::string_view name) noexcept;
+
 // "PID/name" (or "PID" when name is null) into `out`, which has room for
 // kPathMax bytes; a longer name is cut. Returns the length.
 inline constexpr std::size_t kPathMax = 64;

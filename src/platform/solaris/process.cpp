@@ -244,11 +244,7 @@ void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
             break;
         }
         // Decimal names only; "0" is sched, the first system process.
-        const char* p = e->d_name;
-        if (*p < '0' || *p > '9' || (*p == '0' && p[1] != '\0')) continue;
-        long v = 0;
-        while (*p >= '0' && *p <= '9' && v <= INT_MAX) v = v * 10 + (*p++ - '0');
-        if (*p == '\0' && v <= INT_MAX) out.push_back(static_cast<int>(v));
+        if (const int pid = posix::pid_from_name(e->d_name); pid >= 0) out.push_back(pid);
     }
     ::closedir(dir);
 }
