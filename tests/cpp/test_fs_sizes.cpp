@@ -84,13 +84,27 @@ TEST(FsSizes, AnsweredCallIsNotStuck) {
         return std::distance(std::filesystem::directory_iterator("/proc/self/task"),
                              std::filesystem::directory_iterator());
     };
+    // pthread_join returns when the kernel clears the thread's tid (in
+    // mm_release, early in do_exit); the task leaves /proc/self/task only
+    // at release_task, later in the same exit. On a busy machine the
+    // exiting thread can be preempted in between, so a joined helper may
+    // still be listed for a moment (seen 16 times in 30 runs). What must
+    // hold is that no helper stays: the count comes back, within seconds.
+    auto settles_to = [&](std::ptrdiff_t want) {
+        for (int i = 0; i < 500; ++i) {
+            if (tasks() == want) return true;
+            std::this_thread::sleep_for(10ms);
+        }
+        return false;
+    };
     const auto before = tasks();
     struct statvfs sv {};
     int timeouts = 0;
     for (int i = 0; i < 2000; ++i) {
         if (statvfs_with_timeout("/", sv, 5000ms) == ETIMEDOUT) ++timeouts;
         if (i % 100 == 0) {
-            EXPECT_EQ(tasks(), before) << "a helper thread outlived its answer";
+            EXPECT_TRUE(settles_to(before)) << "a helper thread outlived its answer: " << tasks() << " tasks, "
+                                            << before << " before";
         }
     }
     EXPECT_EQ(timeouts, 0);

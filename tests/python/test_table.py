@@ -51,8 +51,12 @@ def test_table_lists_leaders_only() -> None:
         tids = {int(x) for x in os.listdir(f"/proc/{os.getpid()}/task")} - {os.getpid()}
         assert tids
         table = ProcessTable()
+        after = len(os.listdir(f"/proc/{os.getpid()}/task"))
         assert not tids & set(table)
-        assert table[os.getpid()].nthreads == len(tids) + 1
+        # Bracketed: a reader thread of an earlier table, already joined,
+        # can still be listed for a moment (its tid is cleared before it
+        # leaves task/).
+        assert min(len(tids) + 1, after) <= table[os.getpid()].nthreads <= max(len(tids) + 1, after)
     finally:
         stop.set()
         t.join()
