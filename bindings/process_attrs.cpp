@@ -88,7 +88,7 @@ PyObject* parent_of(PyProcess& p, const char* name) {
     std::error_code ec;
     Info parent = with_system(*sys, [&](psi::System& s) { return s.process(parent_pid, groups, ec); });
     if (ec == psi::errc::no_such_process || ec == psi::errc::invalid_argument) Py_RETURN_NONE;
-    if (ec) raise_error(ec, "pid " + std::to_string(p.info.pid) + ": parent: " + ec.message());
+    if (ec) raise_error(ec, "pid " + std::to_string(p.info.pid) + ": parent: " + ec.message(), p.info.pid);
     // A parent cannot start after its child: if it did, the parent exited
     // and its pid was reused since this snapshot was taken.
     if (parent.start_ticks > p.info.start_ticks) Py_RETURN_NONE;
