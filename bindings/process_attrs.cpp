@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <new>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -345,16 +346,22 @@ Groups groups_for_names(py::handle names) {
     Groups g = Group::stat;  // identity and existence come from stat anyway
     for (py::handle item : names) {
         if (!PyUnicode_Check(item.ptr())) throw py::type_error("attribute names must be str");
-        std::string n = item.cast<std::string>();
+        // A str that is not valid UTF-8 (a lone surrogate, as os.fsdecode
+        // makes of a non-UTF-8 byte) names no attribute: that is the
+        // caller's bad value, so ValueError, not the encoding failure (which
+        // pybind11's cast<std::string> would turn into RuntimeError).
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
+        if (!utf8) PyErr_Clear();
         bool found = false;
         for (const AttrDef& a : kAttrs) {
-            if (n == a.name) {
+            if (utf8 && std::string_view(utf8, static_cast<std::size_t>(size)) == a.name) {
                 g |= a.groups;
                 found = true;
                 break;
             }
         }
-        if (!found) throw py::value_error("unknown Process attribute: '" + n + "'");
+        if (!found) throw py::value_error("unknown Process attribute: " + std::string(py::repr(item)));
     }
     return g;
 }
