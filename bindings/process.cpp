@@ -103,6 +103,16 @@ py::object equals(const PyProcess& a, py::handle other) {
     return py::bool_(a.info.pid == b.info.pid && a.info.start_ticks == b.info.start_ticks);
 }
 
+// PSI ordered processes by pid. Identity here is (pid, start ticks), so the
+// order is by that pair: it agrees with == and hash, and of two processes
+// that had the same pid the earlier one comes first.
+template <class Cmp>
+py::object order(const PyProcess& a, py::handle other, Cmp cmp) {
+    if (!py::isinstance<PyProcess>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    const PyProcess& b = other.cast<const PyProcess&>();
+    return py::bool_(cmp(std::tie(a.info.pid, a.info.start_ticks), std::tie(b.info.pid, b.info.start_ticks)));
+}
+
 std::string repr(const PyProcess& p) {
     std::string r = "psi.process.Process(pid=" + std::to_string(p.info.pid);
     if (const std::string* name = p.info.name.get()) r += ", name=" + std::string(py::repr(to_str(*name)));
@@ -166,6 +176,10 @@ void register_process(py::module_& m) {
                  if (eq.is(py::reinterpret_borrow<py::object>(Py_NotImplemented))) return eq;
                  return py::bool_(!eq.cast<bool>());
              })
+        .def("__lt__", [](const PyProcess& a, py::handle b) { return order(a, b, std::less<>()); })
+        .def("__le__", [](const PyProcess& a, py::handle b) { return order(a, b, std::less_equal<>()); })
+        .def("__gt__", [](const PyProcess& a, py::handle b) { return order(a, b, std::greater<>()); })
+        .def("__ge__", [](const PyProcess& a, py::handle b) { return order(a, b, std::greater_equal<>()); })
         .def("__hash__",
              [](const PyProcess& p) { return py::hash(py::make_tuple(p.info.pid, p.info.start_ticks)); })
         .def("__repr__", &repr);

@@ -1,0 +1,97 @@
+"""What PSI 0.3b2's own unit tests (converted to Python 3) expect and psi
+lacked (issue 9): ordered Process objects, TimeSpec.mktime(), a refresh()
+on mounts, and empty args for kernel threads.
+
+Expected values come from the system (os, time, /proc, psutil) or from
+fixture files the test writes; deliberate differences from PSI are in
+docs/python-api.md ("Differences from PSI 0.3b2").
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Dict, Iterator
+
+import pytest
+
+import psi
+from _psi_helpers import Spawner, proc_state, wait_until
+from psi.process import Process, ProcessTable
+
+HZ = os.sysconf("SC_CLK_TCK")
+
+
+def stat_line(pid: int, comm: str, state: str, starttime: int, flags: int = 0) -> str:
+    """A 52-field /proc/PID/stat line with the given start (proc(5) field 22)."""
+    fields: Dict[int, int] = {n: 0 for n in range(4, 53)}
+    fields[4] = 1  # ppid
+    fields[8] = -1  # tpgid
+    fields[9] = flags
+    fields[20] = 1  # threads
+    fields[22] = starttime
+    return f"{pid} ({comm}) {state} " + " ".join(str(fields[n]) for n in range(4, 53)) + "\n"
+
+
+@pytest.fixture
+def fake_proc(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    root = tmp_path / "proc"
+    root.mkdir()
+    (root / "uptime").write_text("100.00 100.00\n")
+    monkeypatch.setenv("PSI_PROCFS", str(root))
+    yield root
+
+
+def add_process(root: Path, pid: int, comm: str, state: str = "S", starttime: int = 50, flags: int = 0,
+                cmdline: bytes = b"prog\0") -> None:
+    d = root / str(pid)
+    d.mkdir(exist_ok=True)
+    (d / "stat").write_text(stat_line(pid, comm, state, starttime, flags))
+    (d / "statm").write_text("0 0 0 0 0 0 0\n")
+    (d / "cmdline").write_bytes(cmdline)
+
+
+# ---- (a) Process objects are ordered --------------------------------------
+
+
+def test_processes_order_by_pid(spawn: Spawner) -> None:
+    kids = [spawn(["sleep", "60"]) for _ in range(3)]
+    procs = [Process(k.pid) for k in kids]
+    by_pid = sorted(procs, key=lambda p: p.pid)
+    assert sorted(procs) == by_pid
+    assert sorted(procs, reverse=True) == by_pid[::-1]
+    low, high = by_pid[0], by_pid[-1]
+    assert low < high and low <= high and high > low and high >= low
+    assert not (high < low) and not (high <= low) and not (low > high) and not (low >= high)
+    same = Process(low.pid)
+    assert low <= same and low >= same and not (low < same) and not (low > same)
+    assert min(procs) == low and max(procs) == high
+
+
+def test_table_processes_sort_like_their_pids() -> None:
+    table = ProcessTable()
+    assert [p.pid for p in sorted(table.values())] == sorted(table)
+
+
+def test_order_with_other_types_is_a_type_error(spawn: Spawner) -> None:
+    p = Process(spawn(["sleep", "60"]).pid)
+    for other in (p.pid, float(p.pid), "1", None, (p.pid, 0)):
+        for compare in (lambda: p < other, lambda: p <= other, lambda: other > p, lambda: p >= other):
+            with pytest.raises(TypeError):
+                compare()
+        assert p.__lt__(other) is NotImplemented
+
+
+def test_reused_pid_orders_by_start(fake_proc: Path) -> None:
+    # Identity is (pid, start): a later process with the same pid is a
+    # different process, and sorts after the earlier one (consistent with
+    # == and hash).
+    add_process(fake_proc, 300, "old", starttime=50)
+    old = Process(300)
+    add_process(fake_proc, 300, "new", starttime=70)
+    new = Process(300)
+    add_process(fake_proc, 299, "lower", starttime=90)
+    lower = Process(299)
+    assert old != new and old < new and new > old and not (new <= old)
+    assert sorted([new, lower, old]) == [lower, old, new]
