@@ -95,3 +95,45 @@ def test_reused_pid_orders_by_start(fake_proc: Path) -> None:
     lower = Process(299)
     assert old != new and old < new and new > old and not (new <= old)
     assert sorted([new, lower, old]) == [lower, old, new]
+
+
+# ---- (b) TimeSpec.mktime() -------------------------------------------------
+
+
+@pytest.fixture
+def timezone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    yield
+    monkeypatch.undo()  # TZ back as it was, then tell the C library
+    time.tzset()
+
+
+@pytest.mark.parametrize(
+    "tz",
+    [
+        "UTC0",
+        "EST5",  # no daylight saving: PSI's own test case
+        "CET-1CEST,M3.5.0,M10.5.0/3",  # POSIX rules, no tz database needed
+        "NZST-12NZDT,M9.5.0,M4.1.0/3",  # southern hemisphere
+        "IST-5:30",  # a half-hour offset
+    ],
+)
+def test_mktime_is_the_utc_calendar_time_read_as_local(
+    tz: str, timezone: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", tz)
+    time.tzset()
+    for sec, nsec in [(5, 500_000_000), (0, 0), (1_700_000_000, 1), (1_720_000_000, 999_999_999),
+                      (1_000_000_000, 250_000_000)]:
+        t = psi.TimeSpec(sec, nsec)
+        assert t.mktime() == time.mktime(time.gmtime(sec)) + nsec / 1e9
+    if not time.daylight:
+        # PSI 0.3b2's own expectation where there is no daylight saving.
+        assert psi.TimeSpec(5, 500_000_000).mktime() == 5.5 + time.timezone
+
+
+def test_mktime_is_not_the_timestamp_away_from_utc(timezone: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "EST5")
+    time.tzset()
+    t = psi.TimeSpec(1_000_000, 0)
+    assert t.mktime() - t.timestamp() == 5 * 3600
+    assert isinstance(t.mktime(), float)
