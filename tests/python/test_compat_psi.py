@@ -137,3 +137,62 @@ def test_mktime_is_not_the_timestamp_away_from_utc(timezone: None, monkeypatch: 
     t = psi.TimeSpec(1_000_000, 0)
     assert t.mktime() - t.timestamp() == 5 * 3600
     assert isinstance(t.mktime(), float)
+
+
+# ---- (c) mounts have refresh() ----------------------------------------------
+
+
+def test_refresh_of_a_real_mount() -> None:
+    root = next(m for m in psi.mount.mounts() if m.mountpoint == "/")
+    root.refresh()
+    sv = os.statvfs("/")
+    assert (root.device, root.mountpoint) == next(
+        (m.device, m.mountpoint) for m in psi.mount.mounts() if m.mountpoint == "/"
+    )
+    assert root.total == sv.f_blocks * sv.f_frsize and root.inodes == sv.f_files
+
+
+def test_refresh_rereads_the_mount(fake_proc: Path, tmp_path: Path) -> None:
+    # The mount point is a symbolic link the test repoints, so the second
+    # statvfs is of another filesystem with known, fixed sizes.
+    point = tmp_path / "mnt"
+    point.symlink_to("/")
+    (fake_proc / "mounts").write_text(f"/dev/fake {point} ext4 rw,relatime 0 0\n")
+    (m,) = psi.mount.mounts()
+    before = os.statvfs("/")
+    assert m.total == before.f_blocks * before.f_frsize > 0
+    point.unlink()
+    point.symlink_to("/proc")  # procfs: statvfs reports 0 blocks
+    (fake_proc / "mounts").write_text(f"/dev/fake {point} ext4 ro,relatime 0 0\n")
+    m.refresh()
+    after = os.statvfs("/proc")
+    assert m.total == after.f_blocks * after.f_frsize
+    assert m.options == "ro,relatime"  # the mount table is re-read too
+    assert isinstance(m, psi.mount.LocalMount)
+
+
+def test_refresh_of_a_mount_that_is_gone(fake_proc: Path) -> None:
+    (fake_proc / "mounts").write_text("/dev/fake / ext4 rw 0 0\nother /tmp tmpfs rw 0 0\n")
+    root, tmp = psi.mount.mounts()
+    (fake_proc / "mounts").write_text("/dev/fake / ext4 rw 0 0\nreplaced /tmp ext4 rw 0 0\n")
+    root.refresh()  # still there
+    with pytest.raises(psi.mount.NoSuchMountError) as info:
+        tmp.refresh()  # another filesystem is mounted there now: not this mount
+    assert isinstance(info.value, psi.MissingResourceError)
+    assert psi.NoSuchMountError is psi.mount.NoSuchMountError
+    assert "'/tmp'" in str(info.value)
+    assert info.value.pid is None and info.value.attribute is None
+    assert (tmp.device, tmp.fstype) == ("other", "tmpfs")  # the snapshot is unchanged
+    (fake_proc / "mounts").write_text("")
+    with pytest.raises(psi.MissingResourceError):
+        root.refresh()
+
+
+def test_refresh_timeout_argument() -> None:
+    m = psi.mount.mounts()[0]
+    m.refresh(timeout=0)
+    m.refresh(timeout=1.5)
+    with pytest.raises(ValueError):
+        m.refresh(timeout=-1)
+    with pytest.raises(TypeError):
+        m.refresh(timeout="1")  # type: ignore[arg-type]
