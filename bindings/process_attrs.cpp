@@ -156,6 +156,25 @@ PyObject* args_tuple(const std::vector<std::string>* args) {
     return t;
 }
 
+// argv, or nullptr with the Python error set. A kernel thread never had
+// one: the backends report its args as "not available", but PSI and psutil
+// both give an empty argv, which is what code iterating over args expects.
+// A zombie is different: its argv existed and is gone with its memory, and
+// psutil raises (ZombieProcess) there, so its args stay not available.
+// Decided here rather than in the backends so that the C++ API keeps
+// saying why there is no argv.
+const std::vector<std::string>* argv_of(PyProcess& p, const char* name) {
+    static const std::vector<std::string> kNoArgs;
+    ensure_groups(p, Group::stat | Group::args);
+    if (p.info.is_kernel_thread && p.info.args.status() == psi::AttrStatus::not_available) return &kNoArgs;
+    return get(p, &Info::args, Group::args, name);
+}
+
+PyObject* argc_of(PyProcess& p, const char* name) {
+    const std::vector<std::string>* args = argv_of(p, name);
+    return args ? PyLong_FromSize_t(args->size()) : nullptr;
+}
+
 // A derived value (cputime, argc, command, pcpu): computed from the
 // snapshot, carrying the status of what it is derived from.
 template <class T, class F>
@@ -200,9 +219,9 @@ const AttrDef kAttrs[] = {
     {"sid", PSI_INT(sid, kStat), kStat, "session id"},
     {"name", PSI_TEXT(name, kStat), kStat, "accounting name (at most 15 characters on Linux)"},
     {"exe", PSI_TEXT(exe, Group::exe), Group::exe, "absolute path of the executable"},
-    {"args", PSI_GETTER(args_tuple(get(p, &Info::args, Group::args, n))), Group::args, "argv as a tuple of str"},
-    {"argc", PSI_GETTER(derived<std::size_t>(p, Group::args, n, [](const Info& i) { return i.argc(); })),
-     Group::args, "len(args)"},
+    {"args", PSI_GETTER(args_tuple(argv_of(p, n))), Group::args,
+     "argv as a tuple of str; () for kernel threads"},
+    {"argc", &argc_of, Group::args, "len(args)"},
     {"command", PSI_GETTER(derived<std::string>(p, kCommand, n, [](const Info& i) { return i.command(); })),
      kCommand, "' '.join(args), or name when args is empty"},
     {"env", PSI_GETTER(env_dict(get(p, &Info::env, Group::env, n))), Group::env, "environment as a dict"},

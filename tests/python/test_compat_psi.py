@@ -196,3 +196,77 @@ def test_refresh_timeout_argument() -> None:
         m.refresh(timeout=-1)
     with pytest.raises(TypeError):
         m.refresh(timeout="1")  # type: ignore[arg-type]
+
+
+# ---- (d) kernel threads have empty args; zombies raise, as psutil -----------
+
+
+def kernel_threads() -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_bytes()
+            except OSError:
+                continue
+            flags = int(stat[stat.rindex(b")") + 2 :].split()[6])
+            if flags & 0x00200000:  # PF_KTHREAD
+                pids.append(int(entry))
+    return sorted(pids)
+
+
+def test_kernel_threads_have_empty_args() -> None:
+    psutil = pytest.importorskip("psutil")
+    kthreads = kernel_threads()
+    if not kthreads:
+        pytest.skip("no kernel threads visible (container without kthreadd)")
+    checked = 0
+    for pid in kthreads[:20]:
+        try:
+            p = Process(pid)
+            expected = psutil.Process(pid).cmdline()
+        except (psi.NoSuchProcessError, psutil.NoSuchProcess):
+            continue  # a worker that exited meanwhile
+        assert Path(f"/proc/{pid}/cmdline").read_bytes() == b""
+        assert expected == []
+        assert p.args == tuple(expected) and p.argc == 0
+        assert p.command == p.name
+        checked += 1
+    assert checked
+    table = ProcessTable()
+    for pid in kthreads[:20]:
+        if pid in table:
+            assert table[pid].args == () and table[pid].argc == 0
+
+
+def test_zombie_args_raise_as_psutil(spawn: Spawner) -> None:
+    # A zombie's argv is gone with its memory, not empty: psutil raises
+    # ZombieProcess for its cmdline(), psi AttrNotAvailableError.
+    psutil = pytest.importorskip("psutil")
+    child = spawn(["true"])
+    assert wait_until(lambda: proc_state(child.pid) == "Z")
+    p = Process(child.pid)
+    assert p.status == psi.process.PROC_STATUS_ZOMBIE
+    with pytest.raises(psutil.ZombieProcess):
+        psutil.Process(child.pid).cmdline()
+    for attr in ("args", "argc"):
+        with pytest.raises(psi.AttrNotAvailableError) as info:
+            getattr(p, attr)
+        assert info.value.pid == child.pid and info.value.attribute == attr
+    assert p.command == p.name == "true"
+
+
+def test_fixture_kernel_thread_zombie_and_emptied_argv(fake_proc: Path) -> None:
+    add_process(fake_proc, 2, "kthreadd", flags=0x00200000, cmdline=b"")
+    add_process(fake_proc, 7, "defunct", state="Z", cmdline=b"")
+    add_process(fake_proc, 8, "emptied", cmdline=b"")  # a live process that cleared its argv
+    for pid, name in ((2, "kthreadd"), (8, "emptied")):
+        p = Process(pid)
+        assert p.args == () and p.argc == 0 and p.command == name
+    z = Process(7)
+    assert getattr(z, "args", None) is None and getattr(z, "argc", None) is None
+    assert z.command == "defunct"
+    # Read lazily, from a table, the answers are the same.
+    table = ProcessTable(attrs=["pid"])
+    assert table[2].args == () and table[2].argc == 0
+    assert getattr(table[7], "args", None) is None
