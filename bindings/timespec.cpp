@@ -283,7 +283,7 @@ PyObject* m_localtime(PyObject* self, PyObject*) { return call("time", "localtim
 // PSI's mktime(): "the time in the local timezone", not a POSIX timestamp.
 // PSI's code added time.timezone and time.altzone to tv_sec, while its own
 // test expected tv_sec + time.timezone where there is no daylight saving
-// (where glibc's altzone equals timezone, so the code gave twice the
+// (where time.altzone equals time.timezone on glibc, so the code gave twice the
 // offset). The test's value is the UTC calendar time read as local standard
 // time, which is what time.mktime(time.gmtime(t)) computes (tm_isdst 0),
 // with the zone's history; that is what this returns, in every zone.
