@@ -225,9 +225,10 @@ def test_kernel_threads_have_empty_args() -> None:
         try:
             p = Process(pid)
             expected = psutil.Process(pid).cmdline()
-        except (psi.NoSuchProcessError, psutil.NoSuchProcess):
+            raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (psi.NoSuchProcessError, psutil.NoSuchProcess, FileNotFoundError, ProcessLookupError):
             continue  # a worker that exited meanwhile
-        assert Path(f"/proc/{pid}/cmdline").read_bytes() == b""
+        assert raw == b""
         assert expected == []
         assert p.args == tuple(expected) and p.argc == 0
         assert p.command == p.name
