@@ -70,6 +70,10 @@ void set_attr_error(psi::AttrStatus status, int os_error, const std::string& sub
                     long pid = -1);
 [[noreturn]] void raise_attr(psi::AttrStatus status, int os_error, const std::string& subject,
                              const char* attribute, long pid = -1);
+// psi.NoSuchMountError: MountBase.refresh() of a mount that is not mounted
+// any more (not a library error code: the C++ API lists mounts, it never
+// re-reads one).
+[[noreturn]] void raise_no_such_mount(const std::string& message);
 void register_errors(py::module_& m);
 
 // ---- conversions (convert.cpp) -----------------------------------------

@@ -49,8 +49,11 @@ Target exception_for(std::error_code ec) {
 
 }  // namespace
 
-void set_python_error(std::error_code ec, const std::string& message, long pid, const char* attribute) {
-    Target t = exception_for(ec);
+namespace {
+
+// Builds t's exception and sets it as the current Python error.
+void set_error_of(const Target& t, std::error_code ec, const std::string& message, long pid,
+                  const char* attribute) {
     PyObject* text = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()), "replace");
     if (!text) return;
     PyObject* exc = nullptr;
@@ -87,6 +90,19 @@ void set_python_error(std::error_code ec, const std::string& message, long pid, 
     }
     PyErr_SetObject(t.cls.ptr(), exc);
     Py_DECREF(exc);
+}
+
+}  // namespace
+
+void set_python_error(std::error_code ec, const std::string& message, long pid, const char* attribute) {
+    set_error_of(exception_for(ec), ec, message, pid, attribute);
+}
+
+void raise_no_such_mount(const std::string& message) {
+    // The library has no error code for this: only MountBase.refresh()
+    // finds a mount gone, and the C++ API has no per-mount read to report it.
+    set_error_of(Target{g_exceptions->attr("NoSuchMountError"), true}, {}, message, -1, nullptr);
+    throw py::error_already_set();
 }
 
 void raise_error(std::error_code ec, const std::string& message, long pid, const char* attribute) {

@@ -63,6 +63,31 @@ py::list mounts(bool remote, py::handle timeout) {
     return out;
 }
 
+// PSI's mount objects had refresh(). The C++ API reads the whole mount
+// table (it has no per-mount read), so this reads it again and takes the
+// entry that is this mount: same device, mount point and type. With several
+// (filesystems stacked on one mount point), the last one is the one visible
+// there. Another filesystem mounted at the same place is not this mount.
+void refresh(PyMount& m, py::handle timeout) {
+    const std::chrono::milliseconds wait = timeout_ms(timeout);
+    SystemPtr sys = default_system();
+    // Remote mounts are only listed when asked for; a local one never needs
+    // the network mounts' statvfs calls.
+    const bool remote = m.info.remote;
+    std::vector<psi::MountInfo> list = with_system(*sys, [&](psi::System& s) { return s.mounts(remote, wait); });
+    auto same = [&m](const psi::MountInfo& x) {
+        return x.mountpoint == m.info.mountpoint && x.device == m.info.device && x.fstype == m.info.fstype &&
+               x.remote == m.info.remote;
+    };
+    auto found = std::find_if(list.rbegin(), list.rend(), same);
+    if (found == list.rend()) {
+        raise_no_such_mount("mount " + std::string(py::repr(to_str(m.info.mountpoint))) + ": no longer mounted (" +
+                            std::string(py::repr(to_str(m.info.device))) + ", " +
+                            std::string(py::repr(to_str(m.info.fstype))) + ")");
+    }
+    m.info = std::move(*found);
+}
+
 }  // namespace
 
 void register_mounts(py::module_& m) {
@@ -70,7 +95,10 @@ void register_mounts(py::module_& m) {
     base.def_property_readonly("device", [](const PyMount& x) { return to_str(x.info.device); })
         .def_property_readonly("mountpoint", [](const PyMount& x) { return to_str(x.info.mountpoint); })
         .def_property_readonly("fstype", [](const PyMount& x) { return to_str(x.info.fstype); })
-        .def_property_readonly("options", [](const PyMount& x) { return to_str(x.info.options); });
+        .def_property_readonly("options", [](const PyMount& x) { return to_str(x.info.options); })
+        .def("refresh", &refresh, py::arg("timeout") = std::chrono::duration<double>(psi::kDefaultMountTimeout).count(),
+             "Re-read this mount (options and sizes, timeout as for mounts()); NoSuchMountError\n"
+             "if it is no longer mounted.");
     struct SizeDef { const char* name; Size member; };
     static constexpr SizeDef kSizes[] = {
         {"total", &psi::MountInfo::total},

@@ -1,8 +1,11 @@
 // psi.process.Process: construction, lazy loading, identity and actions.
 #include <climits>
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <string>
+#include <system_error>
+#include <tuple>
 #include <utility>
 
 #include "process.hpp"
@@ -12,6 +15,19 @@ namespace psi_py {
 namespace {
 
 std::string subject(const PyProcess& p) { return "pid " + std::to_string(p.info.pid); }
+
+// Runs a library call about one process. Its errors (no such process, kill
+// refused) are raised here with the pid attached: the module-wide
+// translator in errors.cpp sees only the C++ exception, which has no pid
+// field, so e.pid would be None there.
+template <class F>
+decltype(auto) about_pid(long pid, F&& fn) {
+    try {
+        return std::forward<F>(fn)();
+    } catch (const std::system_error& e) {
+        raise_error(e.code(), e.what(), pid);
+    }
+}
 
 // What System::exists/kill need to recognise the process: a small copy
 // taken under the GIL, so the read can run without it while another thread
@@ -31,14 +47,16 @@ PyProcess construct(py::handle pid_obj) {
     SystemPtr sys = default_system();
     // A standalone Process reads every group at once: one consistent
     // snapshot, as PSI's Process was (tables read less, see table.cpp).
-    psi::ProcessInfo info = with_system(*sys, [&](psi::System& s) { return s.process(pid, psi::groups::all); });
+    psi::ProcessInfo info = about_pid(static_cast<long>(pid), [&] {
+        return with_system(*sys, [&](psi::System& s) { return s.process(pid, psi::groups::all); });
+    });
     return PyProcess{std::move(info), std::move(sys), {}};
 }
 
 void refresh(PyProcess& p) {
     psi::ProcessInfo copy = p.info;
     SystemPtr sys = p.system;
-    with_system(*sys, [&](psi::System& s) { s.refresh(copy); });
+    about_pid(copy.pid, [&] { with_system(*sys, [&](psi::System& s) { s.refresh(copy); }); });
     p.info = std::move(copy);
     p.gone = {};
 }
@@ -54,7 +72,7 @@ void kill(PyProcess& p, py::handle sig_obj) {
     if (sig < 0 || sig > INT_MAX) throw py::value_error("invalid signal number: " + std::to_string(sig));
     psi::ProcessInfo id = identity_of(p);
     SystemPtr sys = p.system;
-    with_system(*sys, [&](psi::System& s) { s.kill(id, static_cast<int>(sig)); });
+    about_pid(id.pid, [&] { with_system(*sys, [&](psi::System& s) { s.kill(id, static_cast<int>(sig)); }); });
 }
 
 py::list children(PyProcess& p) {
@@ -83,6 +101,16 @@ py::object equals(const PyProcess& a, py::handle other) {
     if (!py::isinstance<PyProcess>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
     const PyProcess& b = other.cast<const PyProcess&>();
     return py::bool_(a.info.pid == b.info.pid && a.info.start_ticks == b.info.start_ticks);
+}
+
+// PSI ordered processes by pid. Identity here is (pid, start ticks), so the
+// order is by that pair: it agrees with == and hash, and of two processes
+// that had the same pid the earlier one comes first.
+template <class Cmp>
+py::object order(const PyProcess& a, py::handle other, Cmp cmp) {
+    if (!py::isinstance<PyProcess>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    const PyProcess& b = other.cast<const PyProcess&>();
+    return py::bool_(cmp(std::tie(a.info.pid, a.info.start_ticks), std::tie(b.info.pid, b.info.start_ticks)));
 }
 
 std::string repr(const PyProcess& p) {
@@ -148,6 +176,10 @@ void register_process(py::module_& m) {
                  if (eq.is(py::reinterpret_borrow<py::object>(Py_NotImplemented))) return eq;
                  return py::bool_(!eq.cast<bool>());
              })
+        .def("__lt__", [](const PyProcess& a, py::handle b) { return order(a, b, std::less<>()); })
+        .def("__le__", [](const PyProcess& a, py::handle b) { return order(a, b, std::less_equal<>()); })
+        .def("__gt__", [](const PyProcess& a, py::handle b) { return order(a, b, std::greater<>()); })
+        .def("__ge__", [](const PyProcess& a, py::handle b) { return order(a, b, std::greater_equal<>()); })
         .def("__hash__",
              [](const PyProcess& p) { return py::hash(py::make_tuple(p.info.pid, p.info.start_ticks)); })
         .def("__repr__", &repr);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <new>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -88,7 +89,7 @@ PyObject* parent_of(PyProcess& p, const char* name) {
     std::error_code ec;
     Info parent = with_system(*sys, [&](psi::System& s) { return s.process(parent_pid, groups, ec); });
     if (ec == psi::errc::no_such_process || ec == psi::errc::invalid_argument) Py_RETURN_NONE;
-    if (ec) raise_error(ec, "pid " + std::to_string(p.info.pid) + ": parent: " + ec.message());
+    if (ec) raise_error(ec, "pid " + std::to_string(p.info.pid) + ": parent: " + ec.message(), p.info.pid);
     // A parent cannot start after its child: if it did, the parent exited
     // and its pid was reused since this snapshot was taken.
     if (parent.start_ticks > p.info.start_ticks) Py_RETURN_NONE;
@@ -155,6 +156,25 @@ PyObject* args_tuple(const std::vector<std::string>* args) {
     return t;
 }
 
+// argv, or nullptr with the Python error set. A kernel thread never had
+// one: the backends report its args as "not available", but PSI and psutil
+// both give an empty argv, which is what code iterating over args expects.
+// A zombie is different: its argv existed and is gone with its memory, and
+// psutil raises (ZombieProcess) there, so its args stay not available.
+// Decided here rather than in the backends so that the C++ API keeps
+// saying why there is no argv.
+const std::vector<std::string>* argv_of(PyProcess& p, const char* name) {
+    static const std::vector<std::string> kNoArgs;
+    ensure_groups(p, Group::stat | Group::args);
+    if (p.info.is_kernel_thread && p.info.args.status() == psi::AttrStatus::not_available) return &kNoArgs;
+    return get(p, &Info::args, Group::args, name);
+}
+
+PyObject* argc_of(PyProcess& p, const char* name) {
+    const std::vector<std::string>* args = argv_of(p, name);
+    return args ? PyLong_FromSize_t(args->size()) : nullptr;
+}
+
 // A derived value (cputime, argc, command, pcpu): computed from the
 // snapshot, carrying the status of what it is derived from.
 template <class T, class F>
@@ -199,9 +219,9 @@ const AttrDef kAttrs[] = {
     {"sid", PSI_INT(sid, kStat), kStat, "session id"},
     {"name", PSI_TEXT(name, kStat), kStat, "accounting name (at most 15 characters on Linux)"},
     {"exe", PSI_TEXT(exe, Group::exe), Group::exe, "absolute path of the executable"},
-    {"args", PSI_GETTER(args_tuple(get(p, &Info::args, Group::args, n))), Group::args, "argv as a tuple of str"},
-    {"argc", PSI_GETTER(derived<std::size_t>(p, Group::args, n, [](const Info& i) { return i.argc(); })),
-     Group::args, "len(args)"},
+    {"args", PSI_GETTER(args_tuple(argv_of(p, n))), Group::args,
+     "argv as a tuple of str; () for kernel threads"},
+    {"argc", &argc_of, Group::args, "len(args)"},
     {"command", PSI_GETTER(derived<std::string>(p, kCommand, n, [](const Info& i) { return i.command(); })),
      kCommand, "' '.join(args), or name when args is empty"},
     {"env", PSI_GETTER(env_dict(get(p, &Info::env, Group::env, n))), Group::env, "environment as a dict"},
@@ -345,16 +365,22 @@ Groups groups_for_names(py::handle names) {
     Groups g = Group::stat;  // identity and existence come from stat anyway
     for (py::handle item : names) {
         if (!PyUnicode_Check(item.ptr())) throw py::type_error("attribute names must be str");
-        std::string n = item.cast<std::string>();
+        // A str that is not valid UTF-8 (a lone surrogate, as os.fsdecode
+        // makes of a non-UTF-8 byte) names no attribute: that is the
+        // caller's bad value, so ValueError, not the encoding failure (which
+        // pybind11's cast<std::string> would turn into RuntimeError).
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
+        if (!utf8) PyErr_Clear();
         bool found = false;
         for (const AttrDef& a : kAttrs) {
-            if (n == a.name) {
+            if (utf8 && std::string_view(utf8, static_cast<std::size_t>(size)) == a.name) {
                 g |= a.groups;
                 found = true;
                 break;
             }
         }
-        if (!found) throw py::value_error("unknown Process attribute: '" + n + "'");
+        if (!found) throw py::value_error("unknown Process attribute: " + std::string(py::repr(item)));
     }
     return g;
 }

@@ -280,6 +280,24 @@ PyObject* m_reduce(PyObject* self, PyObject*) {
 }
 PyObject* m_gmtime(PyObject* self, PyObject*) { return call("time", "gmtime", value_of(self).tv_sec); }
 PyObject* m_localtime(PyObject* self, PyObject*) { return call("time", "localtime", value_of(self).tv_sec); }
+// PSI's mktime(): "the time in the local timezone", not a POSIX timestamp.
+// PSI's code added time.timezone and time.altzone to tv_sec, while its own
+// test expected tv_sec + time.timezone where there is no daylight saving
+// (where time.altzone equals time.timezone on glibc, so the code gave twice the
+// offset). The test's value is the UTC calendar time read as local standard
+// time, which is what time.mktime(time.gmtime(t)) computes (tm_isdst 0),
+// with the zone's history; that is what this returns, in every zone.
+PyObject* m_mktime(PyObject* self, PyObject*) {
+    const TimeSpec t = value_of(self);
+    try {
+        py::module_ time = py::module_::import("time");
+        const double local = time.attr("mktime")(time.attr("gmtime")(t.tv_sec)).cast<double>();
+        return PyFloat_FromDouble(local + static_cast<double>(t.tv_nsec) / 1e9);
+    } catch (py::error_already_set& e) {
+        e.restore();
+        return nullptr;
+    }
+}
 PyObject* m_timedelta(PyObject* self, PyObject*) {
     const TimeSpec& t = value_of(self);
     return call("datetime", "timedelta", 0, t.tv_sec, t.tv_nsec / 1000);  // (days, seconds, microseconds)
@@ -310,6 +328,9 @@ PyMethodDef kMethods[] = {
     {"timestamp", m_float, METH_NOARGS,
      "Seconds as a float (for an instant: seconds since the Epoch)."},
     {"float", m_float, METH_NOARGS, "Seconds as a float."},
+    {"mktime", m_mktime, METH_NOARGS,
+     "PSI's local-time float: the UTC calendar time read as local time,\n"
+     "time.mktime(self.gmtime()) + tv_nsec / 1e9. Not a POSIX timestamp (see timestamp())."},
     {"timetuple", m_gmtime, METH_NOARGS, "time.struct_time in UTC (same as gmtime())."},
     {"gmtime", m_gmtime, METH_NOARGS, "time.struct_time in UTC."},
     {"localtime", m_localtime, METH_NOARGS, "time.struct_time in local time."},

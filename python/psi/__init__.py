@@ -15,6 +15,7 @@ from psi._exceptions import (
     AttrNotImplementedError,
     InsufficientPrivsError,
     MissingResourceError,
+    NoSuchMountError,
     NoSuchProcessError,
 )
 from psi import _core
@@ -32,6 +33,7 @@ __all__ = [
     "AttrNotImplementedError",
     "InsufficientPrivsError",
     "MissingResourceError",
+    "NoSuchMountError",
     "NoSuchProcessError",
     "TimeSpec",
     "__version__",

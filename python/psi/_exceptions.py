@@ -15,6 +15,7 @@ __all__ = [
     "AttrNotImplementedError",
     "InsufficientPrivsError",
     "MissingResourceError",
+    "NoSuchMountError",
     "NoSuchProcessError",
 ]
 
@@ -53,6 +54,10 @@ class NoSuchProcessError(MissingResourceError):
     """The process does not exist, or its pid now belongs to another process."""
 
 
+class NoSuchMountError(MissingResourceError):
+    """The filesystem is not mounted there any more (``MountBase.refresh()``)."""
+
+
 class InsufficientPrivsError(_PsiErrorMixin, Exception):
     """The operating system refused an action (e.g. kill: EPERM)."""
 
@@ -64,6 +69,7 @@ for _cls in (
     AttrNotImplementedError,
     MissingResourceError,
     NoSuchProcessError,
+    NoSuchMountError,
     InsufficientPrivsError,
 ):
     _cls.__module__ = "psi"

@@ -118,7 +118,8 @@ def test_process_from_fixture(proc_root: Path) -> None:
 def test_kernel_thread_and_zombie_from_fixture(proc_root: Path) -> None:
     k = Process(2)
     assert k.name == "kthreadd" and k.command == "kthreadd"
-    for attr in ("args", "env", "exe", "cwd"):
+    assert k.args == () and k.argc == 0  # a kernel thread never had an argv
+    for attr in ("env", "exe", "cwd"):
         with pytest.raises(psi.AttrNotAvailableError, match=f"pid 2: {attr}"):
             getattr(k, attr)
     z = Process(4321)
