@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <termios.h>  // struct winsize and TIOCGWINSZ on Solaris/illumos
 #include <unistd.h>
 
 namespace psi_ps {

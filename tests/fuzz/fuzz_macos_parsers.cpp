@@ -2,10 +2,12 @@
 // src/platform/macos/parse.cpp includes no Apple header). The first byte
 // picks the decoder; the rest is the input, e.g. a KERN_PROCARGS2 buffer as
 // a hostile or racing process could leave it.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 #include "platform/macos/parse.hpp"
 
@@ -36,8 +38,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 4: {
             std::uint64_t v[4] = {};
             std::memcpy(v, text.data(), std::min(text.size(), sizeof v));
-            (void)mp::status_from_pstat(static_cast<int>(v[0]));
-            (void)mp::letter_from_pstat(static_cast<int>(v[0]));
+            // p_stat and a few thread run states from the input.
+            std::vector<int> states;
+            for (std::size_t i = 32; i + 4 <= text.size() && states.size() < 64; i += 4) {
+                std::int32_t s;
+                std::memcpy(&s, text.data() + i, sizeof s);
+                states.push_back(s);
+            }
+            auto st = mp::process_state(static_cast<int>(v[0]), states);
+            // SRUN: never "running" without a running thread.
+            if (st && static_cast<int>(v[0]) == mp::kSRun && st->status == psi::ProcStatus::running &&
+                std::find(states.begin(), states.end(), mp::kThRunning) == states.end())
+                __builtin_trap();
+            (void)mp::process_state(static_cast<int>(v[0]), std::nullopt);
+            auto tb = mp::cpu_time_timebase(v[3], static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[1]));
+            if (tb.numer == 0 || tb.denom == 0) __builtin_trap();
+            const std::size_t cut = std::min<std::size_t>(32, text.size());
+            (void)mp::process_name(text.substr(0, cut), text.substr(cut));
             (void)mp::start_ticks_from_timeval(static_cast<std::int64_t>(v[1]), static_cast<std::int64_t>(v[2]));
             (void)mp::start_time_from_timeval(static_cast<std::int64_t>(v[1]), static_cast<std::int64_t>(v[2]));
             (void)mp::mach_ticks_to_timespec(v[3], static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[1]));

@@ -1,13 +1,16 @@
 // The macOS backend's pure decoders, on buffers built here from the
 // documented layouts (sysctl(3) KERN_PROCARGS2: native int argc, exec path,
 // NUL padding, argv, environ, empty string, apple strings; <sys/proc.h>
-// p_stat values; mach_timebase_info(3) units; <sys/mount.h> MNT_* bits).
+// p_stat values and <mach/thread_info.h> thread run states;
+// mach_timebase_info(3) units and hw.tbfrequency; <sys/proc_info.h>
+// pbi_name; <sys/mount.h> MNT_* bits).
 #include <gtest/gtest.h>
 
 #include <climits>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,19 +43,43 @@ const std::string kSleep = procargs(2, "/bin/sleep\0\0\0\0\0\0sleep\0" "10\0"
                                        "PATH=/usr/bin:/bin\0HOME=/Users/ann\0\0"
                                        "executable_path=/bin/sleep\0"s);
 
-TEST(MacosStatus, EveryPStatValue) {
-    EXPECT_EQ(mac::status_from_pstat(1), ProcStatus::idle);  // SIDL
-    EXPECT_EQ(mac::status_from_pstat(2), ProcStatus::running);
-    EXPECT_EQ(mac::status_from_pstat(3), ProcStatus::sleeping);
-    EXPECT_EQ(mac::status_from_pstat(4), ProcStatus::stopped);
-    EXPECT_EQ(mac::status_from_pstat(5), ProcStatus::zombie);
-    EXPECT_EQ(std::string("IRSTZ"), std::string({mac::letter_from_pstat(1), mac::letter_from_pstat(2),
-                                                  mac::letter_from_pstat(3), mac::letter_from_pstat(4),
-                                                  mac::letter_from_pstat(5)}));
-    for (int v : {0, 6, -1, 127}) {
-        EXPECT_EQ(mac::status_from_pstat(v), ProcStatus::unknown) << v;
-        EXPECT_EQ(mac::letter_from_pstat(v), '?') << v;
+// XNU keeps p_stat at SRUN (2) for every live process; the threads'
+// pth_run_state (TH_STATE_RUNNING 1, STOPPED 2, WAITING 3,
+// UNINTERRUPTIBLE 4, HALTED 5) say what it is doing.
+constexpr int kSRun = 2;
+using States = std::optional<std::vector<int>>;
+mac::State st(ProcStatus s, char c) { return mac::State{s, c}; }
+
+TEST(MacosStatus, PStatAloneDecidesOnlyIdleZombieStopped) {
+    for (const States& threads : {States{}, States{std::vector<int>{1}}, States{std::vector<int>{3}}}) {
+        EXPECT_EQ(mac::process_state(1, threads), st(ProcStatus::idle, 'I'));  // SIDL
+        EXPECT_EQ(mac::process_state(5, threads), st(ProcStatus::zombie, 'Z'));
+        EXPECT_EQ(mac::process_state(4, threads), st(ProcStatus::stopped, 'T'));
+        EXPECT_EQ(mac::process_state(3, threads), st(ProcStatus::sleeping, 'S'));  // SSLEEP, never set by XNU
+        for (int v : {0, 6, -1, 127}) EXPECT_EQ(mac::process_state(v, threads), st(ProcStatus::unknown, '?')) << v;
     }
+}
+
+TEST(MacosStatus, SrunIsDecidedByTheMostActiveThread) {
+    // A shell waiting for input: every thread waits. p_stat says SRUN.
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{3, 3, 3}), st(ProcStatus::sleeping, 'S'));
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{3, 1, 3}), st(ProcStatus::running, 'R'));
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{3, 4}), st(ProcStatus::disk_sleep, 'U'));
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{4, 1}), st(ProcStatus::running, 'R'));
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{2, 3}), st(ProcStatus::sleeping, 'S'));
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{2, 2}), st(ProcStatus::stopped, 'T'));
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{5, 2}), st(ProcStatus::stopped, 'T'));
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{5}), st(ProcStatus::dead, 'X'));
+    // Unknown run states are ignored, not taken for running.
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{0, 99, -1, 3}), st(ProcStatus::sleeping, 'S'));
+}
+
+TEST(MacosStatus, SrunWithoutThreadsIsNotRunning) {
+    // Threads refused (another user's process, no root): nothing to say.
+    EXPECT_EQ(mac::process_state(kSRun, std::nullopt), std::nullopt);
+    // No thread with a known state (none listed, or garbage).
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{}), std::nullopt);
+    EXPECT_EQ(mac::process_state(kSRun, std::vector<int>{0, 6, 42}), std::nullopt);
 }
 
 TEST(MacosTime, StartTimeFromTimeval) {
@@ -81,6 +108,34 @@ TEST(MacosTime, MachTicksAppleSilicon) {
     EXPECT_EQ(mac::mach_ticks_to_timespec(300'000'000'000'000'000ULL, 125, 3), TimeSpec(12'500'000'000LL, 0));
 }
 
+TEST(MacosTime, CpuTimeTimebasePrefersTbfrequency) {
+    // Apple silicon, native arm64: hw.tbfrequency 24 MHz, mach 125/3.
+    EXPECT_EQ(mac::cpu_time_timebase(24'000'000, 125, 3), (mac::Timebase{125, 3}));
+    // x86_64 under Rosetta 2: mach_timebase_info is translated to 1/1, the
+    // task times are still 24 MHz ticks. One second of CPU is 24e6 ticks.
+    const mac::Timebase rosetta = mac::cpu_time_timebase(24'000'000, 1, 1);
+    EXPECT_EQ(rosetta, (mac::Timebase{125, 3}));
+    EXPECT_EQ(mac::mach_ticks_to_timespec(24'000'000, rosetta.numer, rosetta.denom), TimeSpec(1, 0));
+    EXPECT_EQ(mac::mach_ticks_to_timespec(36'000'000, rosetta.numer, rosetta.denom), TimeSpec(1, 500'000'000));
+    // (What 1/1 would have said: 41.67 times too little.)
+    EXPECT_EQ(mac::mach_ticks_to_timespec(24'000'000, 1, 1), TimeSpec(0, 24'000'000));
+    // Intel: tbfrequency 10^9, nanoseconds.
+    EXPECT_EQ(mac::cpu_time_timebase(1'000'000'000, 1, 1), (mac::Timebase{1, 1}));
+    // Other rates reduce exactly: 19.2 MHz -> 625/12; 3 GHz -> 1/3.
+    EXPECT_EQ(mac::cpu_time_timebase(19'200'000, 1, 1), (mac::Timebase{625, 12}));
+    EXPECT_EQ(mac::cpu_time_timebase(3'000'000'000ULL, 1, 1), (mac::Timebase{1, 3}));
+}
+
+TEST(MacosTime, CpuTimeTimebaseFallsBack) {
+    // No hw.tbfrequency: mach_timebase_info; a failed one too: 1/1.
+    EXPECT_EQ(mac::cpu_time_timebase(0, 125, 3), (mac::Timebase{125, 3}));
+    EXPECT_EQ(mac::cpu_time_timebase(0, 0, 0), (mac::Timebase{1, 1}));
+    EXPECT_EQ(mac::cpu_time_timebase(0, 5, 0), (mac::Timebase{1, 1}));
+    // A rate whose ratio does not fit 32 bits (a prime above 2^32).
+    EXPECT_EQ(mac::cpu_time_timebase(4'294'967'311ULL, 125, 3), (mac::Timebase{125, 3}));
+    EXPECT_EQ(mac::cpu_time_timebase(UINT64_MAX, 1, 1), (mac::Timebase{1, 1}));
+}
+
 TEST(MacosTime, MachTicksZeroTimebaseMeansIdentity) {
     EXPECT_EQ(mac::mach_ticks_to_timespec(42, 0, 0), TimeSpec(0, 42));
     EXPECT_EQ(mac::mach_ticks_to_timespec(42, 125, 0), TimeSpec(0, 42));
@@ -106,12 +161,40 @@ TEST(MacosProcargs, EmptyAndOddStrings) {
     EXPECT_EQ(r->env, want);
 }
 
-TEST(MacosProcargs, NoPaddingNoEnvironment) {
-    auto r = parse_exact(procargs(1, "/bin/true\0true\0"s));
+TEST(MacosProcargs, EmptyEnvironmentIsNotWithheld) {
+    // env -i /bin/true: environ is just its terminating empty string; the
+    // apple strings exec adds still follow.
+    auto r = parse_exact(procargs(1, "/bin/true\0\0\0true\0\0executable_path=/bin/true\0ptr_munge=\0"s));
     ASSERT_TRUE(r);
     EXPECT_TRUE(r->complete);
     EXPECT_EQ(r->args, std::vector<std::string>{"true"});
     EXPECT_TRUE(r->env.empty());
+    EXPECT_FALSE(r->env_withheld);
+}
+
+// A SIP-restricted target read by an unentitled caller: XNU cuts the
+// buffer after argv[argc-1], so no environ and no apple strings follow,
+// only nothing or NULs (to the end of the returned length).
+TEST(MacosProcargs, EnvironmentWithheldAfterArgv) {
+    const std::string head = "/usr/libexec/secd\0\0\0\0\0\0\0secd\0--daemon\0"s;
+    for (const std::string& tail : {""s, "\0"s, std::string(64, '\0')}) {
+        auto r = parse_exact(procargs(2, head + tail));
+        ASSERT_TRUE(r) << tail.size();
+        EXPECT_TRUE(r->complete);
+        EXPECT_EQ(r->exec_path, "/usr/libexec/secd");
+        EXPECT_EQ(r->args, (std::vector<std::string>{"secd", "--daemon"}));
+        EXPECT_TRUE(r->env.empty());
+        EXPECT_TRUE(r->env_withheld) << tail.size();
+    }
+    // The same process read by its owner: environ, then the apple strings.
+    auto full = parse_exact(procargs(2, head + "LANG=C\0\0executable_path=/usr/libexec/secd\0"s));
+    ASSERT_TRUE(full);
+    EXPECT_FALSE(full->env_withheld);
+    EXPECT_EQ(full->env, (psi::Environment{{"LANG", "C"}}));
+    // argc 0 cut after (no) argv.
+    auto none = parse_exact(procargs(0, "/sbin/launchd\0\0\0\0"s));
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->env_withheld);
 }
 
 TEST(MacosProcargs, ZeroArgc) {
@@ -220,6 +303,26 @@ TEST(MacosFields, CField) {
     EXPECT_EQ(mac::c_field(with_nul, sizeof with_nul), "bash");
     const char full[4] = {'a', 'b', 'c', 'd'};  // MAXCOMLEN names need not end in NUL
     EXPECT_EQ(mac::c_field(full, sizeof full), "abcd");
+}
+
+TEST(MacosFields, LongProcessName) {
+    // pbi_name holds 2 * MAXCOMLEN = 32 bytes, p_comm MAXCOMLEN = 16, both
+    // without a NUL when full.
+    char pbi_name[32];
+    std::memcpy(pbi_name, "com.apple.WebKit.WebContent.Xpc!", 32);
+    char comm[16];
+    std::memcpy(comm, "com.apple.WebKit", 16);
+    EXPECT_EQ(mac::process_name(mac::c_field(pbi_name, sizeof pbi_name), mac::c_field(comm, sizeof comm)),
+              "com.apple.WebKit.WebContent.Xpc!");
+    char shorter[32] = "Google Chrome Helper (Renderer)";
+    char cut[16];
+    std::memcpy(cut, "Google Chrome He", 16);
+    EXPECT_EQ(mac::process_name(mac::c_field(shorter, sizeof shorter), mac::c_field(cut, sizeof cut)),
+              "Google Chrome Helper (Renderer)");
+    // No long name (task info refused, or none registered): p_comm.
+    char empty[32] = {};
+    EXPECT_EQ(mac::process_name(mac::c_field(empty, sizeof empty), mac::c_field(cut, sizeof cut)), "Google Chrome He");
+    EXPECT_EQ(mac::process_name({}, "bash"), "bash");
 }
 
 TEST(MacosMounts, OptionsFromFlags) {

@@ -139,6 +139,31 @@ TEST_P(SolarisAs, ArrayRunningOffTheImageAndLimits) {
     EXPECT_EQ(cut->items, (std::vector<std::string>{"/usr/bin/prog", "-x", "L"}));
 }
 
+// Where exec puts the vectors: an ILP32 process's stack, and the top of a
+// 64-bit stack on x86_64 (below 0xFFFFFD7FFFE00000) and on SPARC v9 (the
+// image ends exactly at 0xFFFFFFFF80000000, USERLIMIT there).
 INSTANTIATE_TEST_SUITE_P(Models, SolarisAs,
-                         ::testing::Values(ModelCase{kIlp32, 0x08040000u}, ModelCase{kLp64, 0xfffffd7fffdf0000ULL}),
-                         [](const auto& c) { return c.param.model == kIlp32 ? "ILP32" : "LP64"; });
+                         ::testing::Values(ModelCase{kIlp32, 0x08040000u}, ModelCase{kLp64, 0xfffffd7fffdf0000ULL},
+                                           ModelCase{kLp64, 0xffffffff7fffd000ULL}),
+                         [](const auto& c) {
+                             return c.param.model == kIlp32 ? "ILP32" : c.param.base >> 40 == 0xfffffd ? "LP64_x86_64" : "LP64_sparcv9";
+                         });
+
+// The pread offset of an address in /proc/PID/as: the address's 64 bits.
+// Addresses at or above 2^63 (every 64-bit stack) become negative offsets,
+// which Solaris's /proc takes as they are; nothing is refused or clamped.
+TEST(SolarisAsOffset, IsTheAddressBits) {
+    static_assert(sp::as_file_offset(0x08047000) == 0x08047000);
+    EXPECT_EQ(sp::as_file_offset(0), 0);
+    EXPECT_EQ(sp::as_file_offset(0x7fffffffffffffffULL), INT64_MAX);
+    EXPECT_EQ(sp::as_file_offset(0x8000000000000000ULL), INT64_MIN);
+    EXPECT_EQ(sp::as_file_offset(0xfffffd7fffdffe00ULL), -0x0000028000200200LL);
+    EXPECT_EQ(sp::as_file_offset(0xffffffff7ffffe00ULL), -0x0000000080000200LL);
+    EXPECT_EQ(sp::as_file_offset(~std::uint64_t{0}), -1);
+    for (std::uint64_t a : {0xfffffd7fffdffe00ULL, 0xffffffff7ffffe00ULL, 0x400100ULL}) {
+        std::int64_t off = sp::as_file_offset(a);
+        std::uint64_t back;
+        std::memcpy(&back, &off, sizeof back);
+        EXPECT_EQ(back, a);
+    }
+}

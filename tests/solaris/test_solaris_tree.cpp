@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -35,6 +37,37 @@ std::error_code zone_name(Context&, int zoneid, std::string& out) {
     return {};
 }
 }  // namespace psi::backend
+
+// ---- /proc/PID/as above INT64_MAX -----------------------------------------
+// A 64-bit process's argv and envp are at the top of its stack, above 2^63
+// (near 0xFFFFFD7FFFE00000 on x86_64, below 0xFFFFFFFF80000000 on SPARC v9).
+// The backend passes such an address to pread(2) as a negative off_t with
+// the same bits (solaris_proc::as_file_offset); Solaris's /proc takes it,
+// but Linux refuses a negative offset on every file and no Linux file can
+// have data there. So this binary is linked with -Wl,--wrap=pread: the
+// backend's own pread call in process.cpp, unchanged, lands in
+// __wrap_pread. A non-negative offset goes straight to the real pread. A
+// negative one plays the Solaris kernel's part, and only that part: it
+// takes the offset's bits as the address, as prusrio does, and serves it
+// with a real pread of the same fixture file at address - kHighFold (a
+// sparse file can hold that offset). The address arithmetic, the pread
+// call and everything above it are the backend's; the test also checks
+// that such reads happened, so a backend refusing high addresses (as it
+// once did) or bypassing pread fails here.
+constexpr std::uint64_t kHighFold = 0xFFFFFD0000000000ULL;
+std::atomic<int> g_high_preads{0};
+
+extern "C" ssize_t __real_pread(int fd, void* buf, std::size_t len, off_t off);
+extern "C" ssize_t __wrap_pread(int fd, void* buf, std::size_t len, off_t off) {
+    if (off >= 0) return __real_pread(fd, buf, len, off);
+    const auto addr = static_cast<std::uint64_t>(off);
+    if (addr < kHighFold) {  // not an address these fixtures map
+        errno = EIO;
+        return -1;
+    }
+    ++g_high_preads;
+    return __real_pread(fd, buf, len, static_cast<off_t>(addr - kHighFold));
+}
 
 namespace {
 
@@ -82,6 +115,11 @@ protected:
     }
     void TearDown() override { std::filesystem::remove_all(root); }
 
+    // Bytes at a target address of an as file: addresses above INT64_MAX
+    // are stored where __wrap_pread serves them from.
+    void write_at(int pid, std::uint64_t addr, const std::string& bytes) {
+        write(std::to_string(pid) + "/as", bytes, addr >= kHighFold ? addr - kHighFold : addr);
+    }
     void write(const std::string& rel, const std::string& bytes, std::uint64_t offset = 0) {
         int fd = ::open((root + "/" + rel).c_str(), O_WRONLY | O_CREAT, 0644);
         ASSERT_GE(fd, 0);
@@ -264,4 +302,54 @@ TEST_F(SolarisTree, ProcessTurningZombieKeepsItsIdentity) {
     EXPECT_FALSE(ec);
     EXPECT_EQ(p.status.value(), psi::ProcStatus::zombie);
     EXPECT_EQ(p.start_ticks, 1700000000000005000ULL);
+}
+
+// Stack tops of 64-bit processes (see __wrap_pread above): x86_64's is
+// 0xFFFFFD7FFFE00000, SPARC v9's 0xFFFFFFFF80000000. argv, envp and their
+// strings are laid out below the top as exec does, one string across a page
+// boundary; the last byte before the top is envp's last NUL.
+TEST_F(SolarisTree, Lp64StackAboveInt64Max) {
+    struct Case {
+        int pid;
+        std::uint64_t top;
+    };
+    for (const Case c : {Case{2000, 0xFFFFFD7FFFE00000ULL}, Case{2001, 0xFFFFFFFF80000000ULL}}) {
+        SCOPED_TRACE(c.pid);
+        const std::uint64_t argv = c.top - 0x1100, envp = argv + 0x20;
+        const std::uint64_t arg0 = c.top - 0x1008, arg1 = c.top - 0xfe0;  // arg0 crosses top - 0x1000
+        const std::uint64_t env0 = c.top - 0x20, env1 = c.top - 0x7;
+        add({c.pid, 1, 'S', 1700000300, 2, 0, argv, envp, 2});
+        Rec ptrs(0x38);
+        ptrs.put<std::uint64_t>(0x00, arg0).put<std::uint64_t>(0x08, arg1).put<std::uint64_t>(0x10, 0);
+        ptrs.put<std::uint64_t>(0x20, env0).put<std::uint64_t>(0x28, env1).put<std::uint64_t>(0x30, 0);
+        write_at(c.pid, argv, ptrs.b);
+        write_at(c.pid, arg0, std::string("/opt/high/bin/prog\0", 19));
+        write_at(c.pid, arg1, std::string("--stack=top\0", 12));
+        write_at(c.pid, env0, std::string("HOME=/export/home/me\0", 21));
+        write_at(c.pid, env1, std::string("TZ=UTC\0", 7));
+        const int before = g_high_preads.load();
+        auto p = sys().process(c.pid, psi::Group::args | psi::Group::env);
+        EXPECT_EQ(p.args.value(), (std::vector<std::string>{"/opt/high/bin/prog", "--stack=top"}));
+        EXPECT_EQ(p.env.value(), (psi::Environment{{"HOME", "/export/home/me"}, {"TZ", "UTC"}}));
+        EXPECT_GT(g_high_preads.load(), before);  // read through pread at the real addresses
+    }
+}
+
+// The address space opened but nothing at pr_argv could be read (the
+// process exec'd since psinfo was read, or the pointer is bad): args fall
+// back to pr_psargs as when as cannot be opened; env has no fallback.
+TEST_F(SolarisTree, UnreadableArgvFallsBackToPsargs) {
+    add({2002, 1, 'S', 1700000400, 2, 0, 0x7000000, 0x7000040, 3});
+    write_at(2002, 0x1000, std::string("mapped\0", 7));  // the file exists; pr_argv is past its end
+    auto p = sys().process(2002, psi::Group::args | psi::Group::env);
+    EXPECT_EQ(p.args.value(), (std::vector<std::string>{"prog", "-v", "fixture"}));
+    EXPECT_EQ(p.env.status(), psi::AttrStatus::not_available);
+    // An argv whose first string is unreadable: the same fallback.
+    add({2003, 1, 'S', 1700000500, 2, 0, 0x400100, 0x400120, 1});
+    write_at(2003, 0x400100, Rec(16).put<std::uint64_t>(0, 0x9000000).b);
+    EXPECT_EQ(sys().process(2003, psi::Group::args).args.value(), (std::vector<std::string>{"prog", "-v", "fixture"}));
+    // High addresses that fail the same way.
+    add({2004, 1, 'S', 1700000600, 2, 0, 0xFFFFFD7FFFDFF000ULL, 0xFFFFFD7FFFDFF040ULL, 1});
+    write_at(2004, 0x1000, std::string("mapped\0", 7));
+    EXPECT_EQ(sys().process(2004, psi::Group::args).args.value(), (std::vector<std::string>{"prog", "-v", "fixture"}));
 }

@@ -1,6 +1,7 @@
 #include "platform/macos/context.hpp"
 
 #include <mach/mach_time.h>
+#include <mach/thread_info.h>
 #include <sys/proc.h>
 #include <unistd.h>
 
@@ -16,6 +17,8 @@ namespace psi::macos {
 // parse.hpp restates header constants so that it compiles without them;
 // here, with the headers, check they agree.
 static_assert(kSIdl == SIDL && kSRun == SRUN && kSSleep == SSLEEP && kSStop == SSTOP && kSZomb == SZOMB);
+static_assert(kThRunning == TH_STATE_RUNNING && kThStopped == TH_STATE_STOPPED && kThWaiting == TH_STATE_WAITING &&
+              kThUninterruptible == TH_STATE_UNINTERRUPTIBLE && kThHalted == TH_STATE_HALTED);
 
 std::int64_t monotonic_ns() {
     timespec ts{};
@@ -90,10 +93,15 @@ ContextPtr open(const Options& options, std::error_code& ec) {
     }
     ContextPtr ctx(new Context);
     mach_timebase_info_data_t tb{};
-    if (::mach_timebase_info(&tb) == KERN_SUCCESS && tb.numer && tb.denom) {
-        ctx->tb_numer = tb.numer;
-        ctx->tb_denom = tb.denom;
-    }
+    if (::mach_timebase_info(&tb) != KERN_SUCCESS) tb = {};
+    // hw.tbfrequency (a 64-bit number, ticks per second) is the hardware's
+    // tick rate whatever the process's architecture; see cpu_time_timebase.
+    std::uint64_t freq = 0;
+    std::size_t flen = sizeof freq;
+    if (::sysctlbyname("hw.tbfrequency", &freq, &flen, nullptr, 0) != 0 || flen != sizeof freq) freq = 0;
+    const macos::Timebase base = macos::cpu_time_timebase(freq, tb.numer, tb.denom);
+    ctx->tb_numer = base.numer;
+    ctx->tb_denom = base.denom;
     long page = ::sysconf(_SC_PAGESIZE);
     if (page > 0) ctx->page_size = page;
     // KERN_PROCARGS2 copies out at most kern.argmax bytes (sysctl(3)).

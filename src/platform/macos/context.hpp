@@ -41,7 +41,11 @@ struct Context {
     // table and worker context would otherwise zero a megabyte).
     std::vector<char> args_buf;
     std::size_t args_max = 1 << 20;
-    std::uint32_t tb_numer = 1, tb_denom = 1;  // mach_timebase_info
+    // Timebase of the task CPU times: hw.tbfrequency, else
+    // mach_timebase_info (macos::cpu_time_timebase).
+    std::uint32_t tb_numer = 1, tb_denom = 1;
+    // PROC_PIDLISTTHREADS buffer (thread handles), reused.
+    std::vector<std::uint64_t> threads;
     long page_size = 4096;
 };
 

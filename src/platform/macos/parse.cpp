@@ -4,29 +4,46 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <cstring>
+#include <numeric>
 
 namespace psi::macos {
 
-ProcStatus status_from_pstat(int p_stat) noexcept {
+std::optional<State> process_state(int p_stat, const std::optional<std::vector<int>>& run_states) {
     switch (p_stat) {
-        case kSIdl: return ProcStatus::idle;
-        case kSRun: return ProcStatus::running;
-        case kSSleep: return ProcStatus::sleeping;
-        case kSStop: return ProcStatus::stopped;
-        case kSZomb: return ProcStatus::zombie;
-        default: return ProcStatus::unknown;
+        case kSIdl: return State{ProcStatus::idle, 'I'};
+        case kSZomb: return State{ProcStatus::zombie, 'Z'};
+        case kSStop: return State{ProcStatus::stopped, 'T'};
+        case kSSleep: return State{ProcStatus::sleeping, 'S'};
+        case kSRun: break;
+        default: return State{ProcStatus::unknown, '?'};
     }
-}
-
-char letter_from_pstat(int p_stat) noexcept {
-    switch (p_stat) {
-        case kSIdl: return 'I';
-        case kSRun: return 'R';
-        case kSSleep: return 'S';
-        case kSStop: return 'T';
-        case kSZomb: return 'Z';
-        default: return '?';
+    if (!run_states) return std::nullopt;
+    // Rank of a run state, most active first; 0 for one we do not know.
+    auto rank = [](int s) {
+        switch (s) {
+            case kThRunning: return 1;
+            case kThUninterruptible: return 2;
+            case kThWaiting: return 3;
+            case kThStopped: return 4;
+            case kThHalted: return 5;
+            default: return 0;
+        }
+    };
+    int best = 0;
+    for (int s : *run_states) {
+        int r = rank(s);
+        if (r != 0 && (best == 0 || r < best)) best = r;
+        if (best == 1) break;
+    }
+    switch (best) {
+        case 1: return State{ProcStatus::running, 'R'};
+        case 2: return State{ProcStatus::disk_sleep, 'U'};
+        case 3: return State{ProcStatus::sleeping, 'S'};
+        case 4: return State{ProcStatus::stopped, 'T'};
+        case 5: return State{ProcStatus::dead, 'X'};
+        default: return std::nullopt;
     }
 }
 
@@ -53,6 +70,21 @@ TimeSpec mach_ticks_to_timespec(std::uint64_t ticks, std::uint32_t numer, std::u
     std::uint64_t ns = q_ns * numer + (r * numer) / denom;
     std::uint64_t sec = q_sec * numer + ns / kBillion;
     return TimeSpec(static_cast<std::int64_t>(sec), static_cast<std::int64_t>(ns % kBillion));
+}
+
+Timebase cpu_time_timebase(std::uint64_t tbfrequency, std::uint32_t mach_numer, std::uint32_t mach_denom) noexcept {
+    if (tbfrequency != 0) {
+        constexpr std::uint64_t kBillion = 1'000'000'000;
+        const std::uint64_t g = std::gcd(kBillion, tbfrequency);
+        const std::uint64_t numer = kBillion / g, denom = tbfrequency / g;
+        if (denom <= UINT32_MAX) return Timebase{static_cast<std::uint32_t>(numer), static_cast<std::uint32_t>(denom)};
+    }
+    if (mach_numer == 0 || mach_denom == 0) return Timebase{};
+    return Timebase{mach_numer, mach_denom};
+}
+
+std::string process_name(std::string_view long_name, std::string_view comm) {
+    return std::string(long_name.empty() ? comm : long_name);
 }
 
 std::string_view c_field(const char* data, std::size_t size) noexcept {
@@ -107,6 +139,11 @@ std::optional<ProcArgs> parse_procargs2(std::string_view buf) {
             out.complete = false;
             return out;
         }
+    }
+    // Cut after argv (see ProcArgs): no byte but NULs left.
+    if (buf.find_first_not_of('\0', pos) == std::string_view::npos) {
+        out.env_withheld = true;
+        return out;
     }
     while (pos < buf.size()) {
         std::string_view entry = take_string(buf, pos, terminated);

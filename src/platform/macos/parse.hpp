@@ -23,11 +23,35 @@ inline constexpr int kSSleep = 3;  // sleeping on an address
 inline constexpr int kSStop = 4;   // stopped (signal or debugger)
 inline constexpr int kSZomb = 5;   // exited, awaiting collection by parent
 
-// p_stat -> psi status. SIDL (a fork not yet finished) has no Linux
-// counterpart; it is reported as `idle` with letter 'I', as BSD ps(1)
-// prints SIDL. Unknown values give `unknown` / '?', never an error.
-ProcStatus status_from_pstat(int p_stat) noexcept;
-char letter_from_pstat(int p_stat) noexcept;
+// <mach/thread_info.h> thread run states (proc_threadinfo.pth_run_state).
+inline constexpr int kThRunning = 1;          // TH_STATE_RUNNING: on a CPU or runnable
+inline constexpr int kThStopped = 2;          // TH_STATE_STOPPED: suspended
+inline constexpr int kThWaiting = 3;          // TH_STATE_WAITING: interruptible wait
+inline constexpr int kThUninterruptible = 4;  // TH_STATE_UNINTERRUPTIBLE
+inline constexpr int kThHalted = 5;           // TH_STATE_HALTED: terminating
+
+// A process state: psi's status and the letter shown for it.
+struct State {
+    ProcStatus status;
+    char letter;
+    bool operator==(const State&) const = default;
+};
+
+// The state of a process from its kinfo_proc p_stat and its threads' run
+// states. XNU keeps p_stat at SRUN for the whole life of a process (it
+// never sets SSLEEP: sleeping is a Mach thread state), so p_stat alone
+// decides only SIDL (`idle` 'I', a fork not finished), SZOMB (`zombie`
+// 'Z') and SSTOP (`stopped` 'T'); SSLEEP, never produced, is `sleeping`.
+// For SRUN the most active thread decides, in the order macOS ps(1) ranks
+// them: running (`running` 'R'), uninterruptible (`disk_sleep` 'U', ps's
+// letter), waiting (`sleeping` 'S'), stopped (`stopped` 'T'), halted
+// (`dead` 'X': every thread is terminating). Unknown run states are
+// ignored. nullopt when that cannot be told: SRUN with the threads not
+// readable (`run_states` nullopt: proc_pidinfo refuses another user's
+// process without root) or none with a known state. An SRUN process is
+// never reported running without a running thread. Any other p_stat gives
+// `unknown` '?', never an error.
+std::optional<State> process_state(int p_stat, const std::optional<std::vector<int>>& run_states);
 
 // p_starttime (a struct timeval) -> absolute start time.
 TimeSpec start_time_from_timeval(std::int64_t sec, std::int64_t usec) noexcept;
@@ -42,6 +66,22 @@ std::uint64_t start_ticks_from_timeval(std::int64_t sec, std::int64_t usec) noex
 // result fits; a zero numer/denom (a failed mach_timebase_info) means 1/1.
 TimeSpec mach_ticks_to_timespec(std::uint64_t ticks, std::uint32_t numer, std::uint32_t denom) noexcept;
 
+// Nanoseconds per tick as a ratio: ns = ticks * numer / denom.
+struct Timebase {
+    std::uint32_t numer = 1, denom = 1;
+    bool operator==(const Timebase&) const = default;
+};
+// The timebase of the kernel's task times. The kernel counts them in the
+// hardware's ticks; sysctl hw.tbfrequency gives their rate in ticks per
+// second (24 MHz on Apple silicon, 10^9 on Intel), so ns = ticks * 10^9 /
+// tbfrequency, used as 10^9 / tbfrequency reduced (24 MHz: 125/3). It is
+// preferred to mach_timebase_info because an x86_64 process under Rosetta 2
+// gets a translated mach_timebase_info of 1/1 while the task times stay in
+// native 24 MHz ticks (times 41.67 times too small). tbfrequency 0 (sysctl
+// absent) or a ratio that does not fit 32 bits falls back to the mach
+// numer/denom, and a zero one of those to 1/1.
+Timebase cpu_time_timebase(std::uint64_t tbfrequency, std::uint32_t mach_numer, std::uint32_t mach_denom) noexcept;
+
 // sysctl {CTL_KERN, KERN_PROCARGS2, pid} buffer, as the XNU kernel lays it
 // out (sysctl(3), kern_sysctl.c behaviour):
 //   int argc (native byte order, 4 bytes)
@@ -55,11 +95,19 @@ TimeSpec mach_ticks_to_timespec(std::uint64_t ticks, std::uint32_t numer, std::u
 // far as it goes and `complete` is cleared; fewer than argc strings also
 // clears it. Limitation of the format: an empty argv[0] is
 // indistinguishable from padding and is skipped.
+//
+// The environment is withheld when nothing but NULs (or nothing) follows
+// argv: XNU cuts the buffer after argv[argc-1] for targets it protects from
+// the caller (SIP-restricted processes; the rest is not copied out). An
+// uncut buffer always has the empty string ending environ followed by the
+// "apple" strings exec adds (executable_path=..., ptr_munge=...), so an
+// empty but present environment still has bytes after it.
 struct ProcArgs {
     std::string exec_path;
     std::vector<std::string> args;
     Environment env;
     bool complete = true;
+    bool env_withheld = false;  // env is not an empty environment: it was not given
 };
 // nullopt when the buffer cannot even hold argc, or argc is negative.
 std::optional<ProcArgs> parse_procargs2(std::string_view buf);
@@ -70,6 +118,13 @@ std::pair<std::string, std::string> split_env_entry(std::string_view entry);
 // A fixed-size char array from a kernel struct (p_comm, f_mntonname...):
 // the text up to the first NUL, or the whole array when it has none.
 std::string_view c_field(const char* data, std::size_t size) noexcept;
+
+// The process name: proc_bsdinfo.pbi_name (2 * MAXCOMLEN = 32 bytes, the
+// executable's name as exec recorded it, no NUL when full) when it is set,
+// else kinfo_proc p_comm (MAXCOMLEN = 16 bytes, the same name cut at 16).
+// `long_name` is empty when proc_pidinfo(PROC_PIDTBSDINFO or
+// PROC_PIDTASKALLINFO) was refused (another user's process without root).
+std::string process_name(std::string_view long_name, std::string_view comm);
 
 // statfs.f_flags -> a mount(8)-style option list ("ro,nosuid,local,...").
 // Bits from <sys/mount.h>.

@@ -4,6 +4,7 @@
 // threads; KERN_PROCARGS2 the argv/environ area; proc_pidpath the exe;
 // proc_pidinfo(PROC_PIDVNODEPATHINFO) the cwd.
 #include <libproc.h>
+#include <mach/thread_info.h>
 #include <signal.h>
 #include <sys/param.h>
 #include <sys/proc.h>
@@ -11,9 +12,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/classify.hpp"
 #include "platform/macos/context.hpp"
@@ -37,9 +41,8 @@ int procargs_errno(int err) { return (err == EINVAL || err == EIO) ? EPERM : err
 void fill_row(const kinfo_proc& kp, int pid, ProcessInfo& out) {
     const extern_proc& p = kp.kp_proc;
     const auto& e = kp.kp_eproc;
-    out.name.set(std::string(macos::c_field(p.p_comm, sizeof p.p_comm)));
-    out.status.set(macos::status_from_pstat(p.p_stat));
-    out.status_letter.set(macos::letter_from_pstat(p.p_stat));
+    // name is set by fill_task (the long name when the task info is
+    // readable); status by fill_state (the threads decide).
     out.ppid.set(e.e_ppid);
     out.pgrp.set(e.e_pgid);
     // e_sess is a kernel pointer (PSI exposed it as the sid); getsid(2)
@@ -76,12 +79,62 @@ void fill_row(const kinfo_proc& kp, int pid, ProcessInfo& out) {
     out.processor.fail(AttrStatus::not_implemented);
 }
 
-// proc_pidinfo(PROC_PIDTASKALLINFO) into the stat/memory attributes.
-bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const detail::ProcessKind& kind) {
+// The threads' run states (PROC_PIDLISTTHREADS, then PROC_PIDTHREADINFO per
+// thread), stopping at the first running one: that already decides. nullopt
+// when the list is refused (EPERM: another user's process without root) or
+// fails. A thread that exits between the two calls is skipped.
+std::optional<std::vector<int>> thread_run_states(Context& ctx, int pid, int nthreads) {
+    // Threads created since pti_threadnum was read: some slack, and the
+    // call's byte count says how many handles it wrote.
+    ctx.threads.resize(static_cast<std::size_t>(std::max(nthreads, 0)) + 16);
+    const int bytes = ::proc_pidinfo(pid, PROC_PIDLISTTHREADS, 0, ctx.threads.data(),
+                                     static_cast<int>(ctx.threads.size() * sizeof(std::uint64_t)));
+    if (bytes <= 0) return std::nullopt;
+    const auto count = std::min(static_cast<std::size_t>(bytes) / sizeof(std::uint64_t), ctx.threads.size());
+    std::vector<int> states;
+    states.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        proc_threadinfo th{};
+        if (::proc_pidinfo(pid, PROC_PIDTHREADINFO, ctx.threads[i], &th, sizeof th) != static_cast<int>(sizeof th))
+            continue;
+        states.push_back(th.pth_run_state);
+        if (th.pth_run_state == TH_STATE_RUNNING) break;
+    }
+    return states;
+}
+
+// status and status_letter (stat group). `task_readable`: PROC_PIDTASKALLINFO
+// succeeded, so the thread calls (same privilege) are worth trying.
+void fill_state(Context& ctx, int pid, const kinfo_proc& kp, bool task_readable, int nthreads, ProcessInfo& out) {
+    const int p_stat = kp.kp_proc.p_stat;
+    std::optional<std::vector<int>> states;
+    if (p_stat == SRUN && task_readable) states = thread_run_states(ctx, pid, nthreads);
+    if (auto st = macos::process_state(p_stat, states)) {
+        out.status.set(st->status);
+        out.status_letter.set(st->letter);
+    } else if (!task_readable) {
+        // kinfo_proc says SRUN for a sleeping process as for a running one:
+        // without the threads there is no honest answer. The task info's
+        // failure (insufficient_privs for another user's process) says why.
+        out.status.fail(out.utime.status(), out.utime.os_error());
+        out.status_letter.fail(out.utime.status(), out.utime.os_error());
+    } else {
+        out.status.fail(AttrStatus::not_available);
+        out.status_letter.fail(AttrStatus::not_available);
+    }
+}
+
+// proc_pidinfo(PROC_PIDTASKALLINFO) into the stat/memory attributes, and the
+// name (stat): pbi_name, 32 bytes, where p_comm has 16. Sets `readable`.
+bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const detail::ProcessKind& kind,
+               const kinfo_proc& kp, bool& readable, int& nthreads) {
     proc_taskallinfo ti{};
     int n = ::proc_pidinfo(pid, PROC_PIDTASKALLINFO, 0, &ti, sizeof ti);
     bool maybe_gone = false;
-    if (n != static_cast<int>(sizeof ti)) {
+    readable = n == static_cast<int>(sizeof ti);
+    const std::string_view comm = macos::c_field(kp.kp_proc.p_comm, sizeof kp.kp_proc.p_comm);
+    if (!readable) {
+        if (groups.has(Group::stat)) out.name.set(macos::process_name({}, comm));
         // n <= 0: errno says why (EPERM for another user's task without
         // root). A short copy is not the struct we asked for: not available.
         int err = n <= 0 ? errno : 0;
@@ -96,7 +149,9 @@ bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const det
         return maybe_gone;
     }
     const proc_taskinfo& t = ti.ptinfo;
+    nthreads = t.pti_threadnum;
     if (groups.has(Group::stat)) {
+        out.name.set(macos::process_name(macos::c_field(ti.pbsd.pbi_name, sizeof ti.pbsd.pbi_name), comm));
         out.utime.set(macos::mach_ticks_to_timespec(t.pti_total_user, ctx.tb_numer, ctx.tb_denom));
         out.stime.set(macos::mach_ticks_to_timespec(t.pti_total_system, ctx.tb_numer, ctx.tb_denom));
         out.nthreads.set(t.pti_threadnum);
@@ -122,7 +177,12 @@ bool fill_procargs(Context& ctx, int pid, Groups groups, ProcessInfo& out, const
     auto parsed = err ? std::nullopt : macos::parse_procargs2(std::string_view(ctx.args_buf.data(), len));
     if (parsed) {
         if (groups.has(Group::args)) out.args.set(std::move(parsed->args));
-        if (groups.has(Group::env)) out.env.set(std::move(parsed->env));
+        if (groups.has(Group::env)) {
+            // Cut after argv by the kernel (a SIP-restricted target): the
+            // environment was withheld, which is not an empty one.
+            if (parsed->env_withheld) out.env.fail(AttrStatus::not_available);
+            else out.env.set(std::move(parsed->env));
+        }
         if (!exe_done && groups.has(Group::exe)) {
             // The exec path is the string given to execve(2); a relative
             // one says nothing once the cwd has changed.
@@ -179,7 +239,12 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
 
     if (groups.has(Group::stat)) fill_row(*row, pid, out);
     bool maybe_gone = false;
-    if (groups.has(Group::stat) || groups.has(Group::memory)) maybe_gone |= fill_task(ctx, pid, groups, out, kind);
+    if (groups.has(Group::stat) || groups.has(Group::memory)) {
+        bool task_readable = false;
+        int nthreads = 0;
+        maybe_gone |= fill_task(ctx, pid, groups, out, kind, *row, task_readable, nthreads);
+        if (groups.has(Group::stat)) fill_state(ctx, pid, *row, task_readable, nthreads, out);
+    }
     if (groups.has(Group::owner) || groups.has(Group::creds)) {
         // Effective ids: the current credential (e_ucred; cr_groups[0] is
         // the effective gid, <sys/ucred.h> cr_gid). PSI took the saved ids.

@@ -2,6 +2,12 @@
 
 #include <sys/utsname.h>
 #include <unistd.h>
+#if defined(__sun)
+// Solaris/illumos declare getloadavg(3C) only in <sys/loadavg.h>, which uses
+// hrtime_t without including <sys/time.h> itself.
+#include <sys/time.h>
+#include <sys/loadavg.h>
+#endif
 
 #include <cerrno>
 #include <cstdint>
@@ -13,7 +19,8 @@
 namespace psi::posix {
 
 void fill_uname(ArchInfo& a) {
-    utsname u{};
+    // "struct": Solaris also declares a variable named utsname.
+    struct utsname u{};
     // POSIX: -1 on failure; Solaris returns a non-negative value on success.
     if (::uname(&u) < 0) return;
     a.sysname = u.sysname;

@@ -1,6 +1,6 @@
 // Byte layout of the Solaris/illumos /proc records psi decodes, as a table of
 // sizes and offsets of our own, so the decoders in parse.cpp compile and are
-// tested on any OS (there is no Solaris machine or Solaris sysroot here).
+// tested on any OS (there is no Solaris machine here).
 //
 // Source of every number: the structure definitions documented in
 // proc(5) (illumos; proc(4) on Solaris 10/11) and declared in illumos
@@ -24,8 +24,9 @@
 // (/proc/PID/as): argv/envp arrays hold 4-byte pointers in an ILP32 process
 // and 8-byte ones in an LP64 process; see pointer_size().
 //
-// When built on Solaris, the block at the end checks each number against
-// the real <procfs.h> with static_assert.
+// When built for Solaris, the block at the end checks each number against
+// the real <procfs.h> with static_assert. tests/cross/check_solaris.sh
+// compiles it on Linux against illumos headers for x86_64 and sparcv9.
 #pragma once
 
 #include <cstddef>
@@ -56,7 +57,8 @@ inline constexpr std::uint32_t kSsys = 0x00000001;
 inline constexpr std::uint64_t kPrNodev = ~std::uint64_t{0};  // PRNODEV, (dev_t)-1
 
 // timestruc_t (struct timespec) in _LP64: tv_sec (time_t) then tv_nsec (long).
-namespace timestruc {
+// Not named "timestruc": <sys/time_impl.h> has #define timestruc timespec.
+namespace timestruc_fields {
 inline constexpr std::size_t sec = 0, nsec = 8, size = 16;
 }
 
@@ -231,8 +233,8 @@ static_assert(sizeof(psinfo_t) == psinfo::size);
 static_assert(sizeof(lwpsinfo_t) == lwpsinfo::size);
 static_assert(sizeof(prusage_t) == prusage::size);
 static_assert(sizeof(prcred_t) == prcred::size);
-static_assert(sizeof(timestruc_t) == timestruc::size);
-static_assert(offsetof(timestruc_t, tv_nsec) == timestruc::nsec);
+static_assert(sizeof(timestruc_t) == timestruc_fields::size);
+static_assert(offsetof(timestruc_t, tv_nsec) == timestruc_fields::nsec);
 static_assert(sizeof(gid_t) == prcred::gid_size);
 static_assert(sizeof(psinfo_t::pr_fname) == kPrfnsz);
 static_assert(sizeof(psinfo_t::pr_psargs) == kPrargsz);
@@ -242,4 +244,6 @@ static_assert(PR_ISSYS == kPrIssys);
 static_assert(static_cast<std::uint64_t>(PRNODEV) == kPrNodev);
 }  // namespace psi::solaris_proc::layout::check
 #pragma GCC diagnostic pop
+// Tells tests/cross/check_solaris.sh that the checks above were compiled.
+#define PSI_SOLARIS_LAYOUT_CHECKED 1
 #endif  // __sun

@@ -28,7 +28,7 @@ std::uint32_t load_u32(std::string_view rec, std::size_t off) { return load<std:
 std::uint64_t load_u64(std::string_view rec, std::size_t off) { return load<std::uint64_t>(rec, off); }
 
 Timestruc load_ts(std::string_view rec, std::size_t off) {
-    return Timestruc{load<std::int64_t>(rec, off + L::timestruc::sec), load<std::int64_t>(rec, off + L::timestruc::nsec)};
+    return Timestruc{load<std::int64_t>(rec, off + L::timestruc_fields::sec), load<std::int64_t>(rec, off + L::timestruc_fields::nsec)};
 }
 
 // A char[n] field: up to its first NUL; all n bytes when the kernel filled

@@ -118,6 +118,18 @@ public:
     virtual std::size_t read(std::uint64_t addr, char* buf, std::size_t len) = 0;
 };
 
+// The pread(2) offset that reads target address `addr` from /proc/PID/as:
+// the same 64 bits, as a signed offset. The kernel uses the offset it gets
+// as the address (prusrio takes uio_offset as it is), and pread puts no
+// upper bound on a /proc file (its vnode is VPROC; only VREG offsets are
+// checked), so an address at or above 2^63 is passed as a negative offset,
+// exactly as libproc's Pread does with (off_t)addr. 64-bit stacks, and with
+// them argv and envp, live up there: near 0xFFFFFD7FFFE00000 on x86_64 and
+// below 0xFFFFFFFF80000000 on SPARC v9.
+constexpr std::int64_t as_file_offset(std::uint64_t addr) {
+    return static_cast<std::int64_t>(addr);  // modulo 2^64 (C++20): the same bits
+}
+
 // An address space made of one byte image mapped at `base`.
 class ImageAddressSpace final : public AddressSpace {
 public:

@@ -88,8 +88,11 @@ bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::Proces
     return gone;
 }
 
-// /proc/PID/as read with pread(2): the file offset is the target address.
+// /proc/PID/as read with pread(2): the file offset is the target address,
+// its 64 bits as they are (sp::as_file_offset: addresses above INT64_MAX,
+// where 64-bit stacks are, become negative offsets, which this file takes).
 // Owns the descriptor.
+static_assert(sizeof(off_t) == sizeof(std::int64_t), "64-bit builds only: off_t must hold any address");
 class AsFile final : public sp::AddressSpace {
 public:
     explicit AsFile(int fd) : fd_(fd) {}
@@ -97,9 +100,9 @@ public:
     AsFile(const AsFile&) = delete;
     AsFile& operator=(const AsFile&) = delete;
     std::size_t read(std::uint64_t addr, char* buf, std::size_t len) override {
-        if (addr > static_cast<std::uint64_t>(INT64_MAX)) return 0;
+        const auto offset = static_cast<off_t>(sp::as_file_offset(addr));
         for (;;) {
-            ssize_t n = ::pread(fd_, buf, len, static_cast<off_t>(addr));
+            ssize_t n = ::pread(fd_, buf, len, offset);
             if (n < 0 && errno == EINTR) continue;
             return n < 0 ? 0 : static_cast<std::size_t>(n);
         }
@@ -137,7 +140,12 @@ bool read_vectors(Context& ctx, int pid, Groups groups, const sp::Psinfo& ps, co
     AsFile as(fd);
     if (want_args) {
         auto v = sp::read_string_vector(as, ps.argv, ps.dmodel, static_cast<std::size_t>(ps.argc < 0 ? 0 : ps.argc));
-        if (v) out.args.set(std::move(v->items));
+        // Nothing readable at pr_argv (the first pointer or string): the
+        // address space changed under us (exec) or is not what psinfo says.
+        // pr_psargs is then the best there is, as when as cannot be opened.
+        const bool unread = !v || (v->items.empty() && !v->complete);
+        if (!unread) out.args.set(std::move(v->items));
+        else if (!ps.psargs.empty()) out.args.set(sp::split_psargs(ps.psargs));
         else out.args.fail(AttrStatus::not_available);
     }
     if (want_env) {

@@ -3,11 +3,13 @@
 //
 // Written against the documented interfaces (uname(2), sysconf(3C),
 // getloadavg(3C), getutxid(3C), getmntent(3C), getzonenamebyid(3C),
-// statvfs(2)); it needs the Solaris headers (<sys/mnttab.h>,
-// <sys/loadavg.h>, <zone.h>) and has never been compiled on a Solaris
-// system, only syntax-checked on Linux against stand-ins of those headers
-// (tests/cross/check_solaris_syntax.sh). See docs/solaris.md.
-#include <sys/loadavg.h>
+// statvfs(2)); it needs the Solaris headers (<sys/mnttab.h>, <zone.h>,
+// <utmpx.h>). It has never run: it is compiled on Linux against illumos
+// headers for x86_64 and sparcv9 (tests/cross/check_solaris.sh). See
+// docs/solaris.md.
+// <sys/mnttab.h> declares getmntent(FILE*, ...) without including
+// <stdio.h> itself.
+#include <stdio.h>
 #include <sys/mnttab.h>
 #include <unistd.h>
 #include <utmpx.h>
