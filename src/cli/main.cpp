@@ -156,8 +156,9 @@ int run(const Request& req) {
         // ps prints no header line when every header is empty (-o pid=,comm=).
         bool any_header = std::any_of(cols.begin(), cols.end(), [](const Column& c) { return !c.header.empty(); });
         if (!req.no_headers && any_header) render_row(cols, active, env, nullptr, out.str());
+        ForestPrefix prefix;
         for (std::size_t i = 0; i < rows.size(); ++i) {
-            env.forest = req.forest ? std::string_view(tree[i].prefix) : std::string_view();
+            env.forest = req.forest ? prefix.next(tree[i]) : std::string_view();
             render_row(cols, active, env, rows[i], out.str());
             out.maybe_flush();
         }
