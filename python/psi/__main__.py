@@ -21,8 +21,12 @@ def main() -> None:
             f"(expected {program}); reinstall psi\n"
         )
         sys.exit(127)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    # With a standard stream closed (`python -m psi >&-`) Python sets it to
+    # None; psi-ps then finds descriptor 1 closed and reports the write
+    # error itself, as ps does.
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
     os.execv(program, ["psi-ps", *sys.argv[1:]])
 
 

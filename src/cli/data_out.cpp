@@ -47,7 +47,18 @@ void csv_value(std::string& o, const Value& v) {
     case Value::Type::null: return;
     case Value::Type::integer: append_int(o, v.integer()); return;
     case Value::Type::real: append_real(tmp, v.real()); break;
-    case Value::Type::text: append_ps_escaped(tmp, v.text(), INT_MAX); break;
+    case Value::Type::text: {
+        // The kernel's strings hold no NUL, but a crafted proc root can put
+        // one in a state byte: '?' there, rather than an early end of the
+        // cell that would drop the rest (stat's flag letters).
+        std::string_view t = v.text();
+        for (std::size_t z; (z = t.find('\0')) != std::string_view::npos; t.remove_prefix(z + 1)) {
+            append_ps_escaped(tmp, t.substr(0, z), INT_MAX);
+            tmp.push_back('?');
+        }
+        append_ps_escaped(tmp, t, INT_MAX);
+        break;
+    }
     case Value::Type::list: {
         std::string joined;
         for (const std::string& s : v.list()) {

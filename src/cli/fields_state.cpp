@@ -112,11 +112,23 @@ bool foreground(const ProcessInfo& p) {
     const int* tpgid = p.tpgid.get();
     return pgrp && tpgid && *pgrp == *tpgid;
 }
-int stat_chars(const ProcessInfo& p, char* buf) {
-    const char* letter = p.status_letter.get();
-    if (!letter) return 0;
+// The state byte comes from the process's stat file as is: the kernel writes
+// a letter, but a crafted proc root (a container's, a FUSE mount) can put
+// any byte there, ESC and NUL included. ps copies it raw to the terminal;
+// we send it through the escape path like every process-supplied text
+// ('?' in a UTF-8 locale, '.' for a control in others), and a NUL, which
+// the escape path would drop as the end of a C string, becomes '?' so the
+// one-cell column keeps its cell.
+int state_letter(std::string& o, char letter) {
+    if (letter == '\0') {
+        o.push_back('?');
+        return 1;
+    }
+    return append_escaped(o, std::string_view(&letter, 1), 1);
+}
+// stat's flag letters after the state: all ASCII of our own choosing.
+int stat_flags(const ProcessInfo& p, char* buf) {
     int n = 0;
-    buf[n++] = *letter;
     if (const int* ni = p.nice.get()) {
         if (*ni < 0) buf[n++] = '<';
         if (*ni > 0) buf[n++] = 'N';
@@ -128,24 +140,31 @@ int stat_chars(const ProcessInfo& p, char* buf) {
     return n;
 }
 int t_stat(const Env&, const ProcessInfo& p, std::string& o, int) {
+    const char* letter = p.status_letter.get();
+    if (!letter) return text_dash(o);
     char buf[8];
-    int n = stat_chars(p, buf);
-    if (n == 0) return text_dash(o);
+    int n = stat_flags(p, buf);
+    int cells = state_letter(o, *letter);
     o.append(buf, static_cast<std::size_t>(n));
-    return n;
+    return cells + n;
 }
+// --json keeps the raw byte (JSON escapes it); --csv escapes text itself.
 void v_stat(const Env&, const ProcessInfo& p, Value& v) {
+    const char* letter = p.status_letter.get();
+    if (!letter) {
+        v.clear();
+        return;
+    }
     char buf[8];
-    int n = stat_chars(p, buf);
-    if (n == 0) v.clear();
-    else v.set_copy(std::string_view(buf, static_cast<std::size_t>(n)));
+    buf[0] = *letter;
+    int n = 1 + stat_flags(p, buf + 1);
+    v.set_copy(std::string_view(buf, static_cast<std::size_t>(n)));
 }
 
 int t_state(const Env&, const ProcessInfo& p, std::string& o, int) {
     const char* letter = p.status_letter.get();
     if (!letter) return text_dash(o);
-    o.push_back(*letter);
-    return 1;
+    return state_letter(o, *letter);
 }
 void v_state(const Env&, const ProcessInfo& p, Value& v) {
     const char* letter = p.status_letter.get();

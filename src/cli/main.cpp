@@ -1,6 +1,9 @@
 // psi-ps: a ps-like listing on the psi C++ API, matching procps ps where the
 // two overlap. See docs/psi-ps.md.
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
@@ -63,8 +66,7 @@ bool uses(const std::vector<Column>& cols, std::string_view name) {
     return std::any_of(cols.begin(), cols.end(), [&](const Column& c) { return c.def->name == name; });
 }
 
-int run(const Request& req) {
-    OutBuf out(STDOUT_FILENO);
+int run(const Request& req, OutBuf& out) {
     if (req.help) { print_help(out); return 0; }
     if (req.version) { out.append("psi-ps (psi) " PSI_VERSION_STRING "\n"); return 0; }
     if (req.list_fields || req.list_fields_long) { print_fields(out, req.list_fields_long); return 0; }
@@ -156,21 +158,52 @@ int run(const Request& req) {
         // ps prints no header line when every header is empty (-o pid=,comm=).
         bool any_header = std::any_of(cols.begin(), cols.end(), [](const Column& c) { return !c.header.empty(); });
         if (!req.no_headers && any_header) render_row(cols, active, env, nullptr, out.str());
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            env.forest = req.forest ? std::string_view(tree[i].prefix) : std::string_view();
+        ForestPrefix prefix;
+        for (std::size_t i = 0; i < rows.size() && out.ok(); ++i) {
+            env.forest = req.forest ? prefix.next(tree[i]) : std::string_view();
             render_row(cols, active, env, rows[i], out.str());
             out.maybe_flush();
         }
     }
     out.flush();
+    if (!out.ok()) return 0;  // main() reports it
     if (rows.empty()) return fail("no process matched the selection", 1);
     return 0;
+}
+
+// Standard output closed (psi-ps >&-): the first file the library opens
+// would become descriptor 1 and a write meant for the terminal would go to
+// it. Park /dev/null there and write to no descriptor at all, so every
+// write fails with EBADF and is reported, as ps does.
+int stdout_fd() {
+    if (::fcntl(STDOUT_FILENO, F_GETFD) >= 0 || errno != EBADF) return STDOUT_FILENO;
+    int fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (fd >= 0 && fd != STDOUT_FILENO) {
+        ::dup2(fd, STDOUT_FILENO);
+        ::close(fd);
+    }
+    return -1;
+}
+
+// procps ps: "ps: write error: No space left on device" and exit 1 when its
+// output could not be written, except that a reader that went away (EPIPE,
+// `ps | head -1`) ends it quietly with status 0.
+int finish(OutBuf& out, int code) {
+    int err = out.finish();
+    if (err == 0) return code;
+    if (err == EPIPE) return 0;
+    return fail(std::string("write error: ") + std::strerror(err), 1);
 }
 
 }  // namespace
 }  // namespace psi_ps
 
 int main(int argc, char** argv) {
+    // A closed pipe is an EPIPE to handle, not a signal that kills us: ps
+    // ends quietly with status 0 when its reader goes away (its SIGPIPE
+    // handler), and so does psi-ps (see finish()).
+    std::signal(SIGPIPE, SIG_IGN);
+    psi_ps::OutBuf out(psi_ps::stdout_fd());
     psi_ps::Request req;
     try {
         req = psi_ps::parse_args(argc, argv);
@@ -179,9 +212,11 @@ int main(int argc, char** argv) {
         if (msg.find("psi-ps") == std::string::npos) msg += " (try 'psi-ps --help')";
         return psi_ps::fail(msg, 2);
     }
+    int code;
     try {
-        return psi_ps::run(req);
+        code = psi_ps::run(req, out);
     } catch (const std::exception& e) {
-        return psi_ps::fail(e.what(), 1);
+        code = psi_ps::fail(e.what(), 1);
     }
+    return psi_ps::finish(out, code);
 }

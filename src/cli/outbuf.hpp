@@ -14,6 +14,8 @@ namespace psi_ps {
 
 class OutBuf {
 public:
+    // fd < 0: standard output was closed when we started; every write fails
+    // with EBADF, as it would for ps.
     explicit OutBuf(int fd) : fd_(fd) { buf_.reserve(kChunk * 2); }
     OutBuf(const OutBuf&) = delete;
     OutBuf& operator=(const OutBuf&) = delete;
@@ -31,13 +33,17 @@ public:
     }
     void flush();
     // False once a write failed (EPIPE on a closed pipe, EBADF, ENOSPC...).
-    bool ok() const { return ok_; }
+    bool ok() const { return err_ == 0; }
+    // Flushes; then the errno of the first failed write, or 0. A closed
+    // standard output is an error even when nothing was written (ps's
+    // close_stdout() reports it at exit the same way).
+    int finish();
 
 private:
     static constexpr std::size_t kChunk = 64 * 1024;
     std::string buf_;
     int fd_;
-    bool ok_ = true;
+    int err_ = 0;
 };
 
 // Appends the decimal form of v; returns the number of characters added.

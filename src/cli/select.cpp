@@ -73,37 +73,6 @@ void sort_by(std::vector<const ProcessInfo*>& rows, const std::vector<SortKey>& 
 
 int ppid_of(const ProcessInfo* p) { return p->ppid.value_or(-1); }
 
-struct Forest {
-    const std::vector<const ProcessInfo*>& rows;  // sorted by ppid first
-    char type;
-    std::vector<TreeRow> out;
-    std::string prefix;
-
-    // ps show_tree(): self, then its children, each one level deeper (but
-    // the children of pid 1 stay at pid 1's level with --forest).
-    void show(std::size_t self, std::size_t level, bool have_sibling) {
-        if (level) {
-            prefix.resize(level);
-            prefix[level - 1] = have_sibling ? '+' : 'L';
-        }
-        out.push_back({rows[self], prefix.substr(0, level)});
-        const int self_pid = rows[self]->pid;
-        auto first = std::lower_bound(rows.begin(), rows.end(), self_pid,
-                                      [](const ProcessInfo* p, int pid) { return ppid_of(p) < pid; });
-        if (first == rows.end() || ppid_of(*first) != self_pid || self_pid <= 0) return;
-        if (level) {
-            prefix.resize(level);
-            prefix[level - 1] = have_sibling ? '|' : ' ';
-        }
-        for (auto it = first; it != rows.end() && ppid_of(*it) == self_pid; ++it) {
-            bool more = (it + 1) != rows.end() && ppid_of(*(it + 1)) == self_pid;
-            std::size_t child = static_cast<std::size_t>(it - rows.begin());
-            show(child, (self_pid == 1 && type != 'u') ? level : level + 1, more);
-            prefix.resize(level);
-        }
-    }
-};
-
 }  // namespace
 
 psi::Groups Selector::needs() const {
@@ -166,16 +135,66 @@ std::vector<TreeRow> forest_rows(std::vector<const ProcessInfo*> rows, const std
     for (const ProcessInfo* p : rows) pids.push_back(p->pid);
     std::sort(pids.begin(), pids.end());
 
-    Forest f{rows, forest_type, {}, {}};
-    f.out.reserve(rows.size());
+    // ps show_tree() recurses once per level; a 60,000-deep ppid chain (a
+    // hostile or fixture proc root can hold one) overflowed the stack, and a
+    // prefix string copied per row made memory quadratic in the depth. The
+    // same pre-order walk with an explicit stack: one frame per level, the
+    // children of a row being the run of rows sorted under its pid.
+    struct Frame {
+        std::size_t next, end;  // children still to show: rows[next, end)
+        std::uint32_t level;    // the level they are shown at
+    };
+    std::vector<Frame> stack;
+    std::vector<TreeRow> out;
+    out.reserve(rows.size());
+    auto show = [&](std::size_t self, std::uint32_t level, bool have_sibling) {
+        out.push_back({rows[self], level, have_sibling});
+        const int self_pid = rows[self]->pid;
+        if (self_pid <= 0) return;
+        auto first = std::lower_bound(rows.begin(), rows.end(), self_pid,
+                                      [](const ProcessInfo* p, int pid) { return ppid_of(p) < pid; });
+        auto last = std::upper_bound(first, rows.end(), self_pid,
+                                     [](int pid, const ProcessInfo* p) { return pid < ppid_of(p); });
+        if (first == last) return;
+        // With --forest the children of pid 1 stay at pid 1's level.
+        const std::uint32_t child_level = (self_pid == 1 && forest_type != 'u') ? level : level + 1;
+        stack.push_back({static_cast<std::size_t>(first - rows.begin()), static_cast<std::size_t>(last - rows.begin()),
+                         child_level});
+    };
     // A root is a row whose parent is not listed; ps visits them backwards.
+    // A row whose ancestry loops has no root and is never reached.
     for (std::size_t i = rows.size(); i-- > 0;) {
-        if (!std::binary_search(pids.begin(), pids.end(), ppid_of(rows[i]))) {
-            f.prefix.clear();
-            f.show(i, 0, false);
+        if (std::binary_search(pids.begin(), pids.end(), ppid_of(rows[i]))) continue;
+        show(i, 0, false);
+        while (!stack.empty()) {
+            Frame& f = stack.back();
+            if (f.next == f.end) {
+                stack.pop_back();
+                continue;
+            }
+            const std::size_t child = f.next++;
+            const bool more = f.next != f.end;
+            show(child, f.level, more);  // may grow the stack: f is not used after this
         }
     }
-    return std::move(f.out);
+    return out;
+}
+
+std::string_view ForestPrefix::next(const TreeRow& row) {
+    // One buffer for the whole listing, as ps's forest_prefix: rows come in
+    // pre-order, so a row is at most one level deeper than the previous one
+    // and positions 0..level-2 already hold its ancestors' marks. Each row
+    // costs O(1) here, whatever its depth.
+    if (pending_ > 0) buf_[pending_ - 1] = pending_mark_;
+    const std::size_t level = row.level;
+    buf_.resize(level);
+    pending_ = level;
+    if (level == 0) return {};
+    buf_[level - 1] = row.have_sibling ? '+' : 'L';
+    // What its descendants see at this level ('|' while siblings follow),
+    // set on the next call so the returned view shows '+' or 'L'.
+    pending_mark_ = row.have_sibling ? '|' : ' ';
+    return {buf_.data(), level};
 }
 
 }  // namespace psi_ps

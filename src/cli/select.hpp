@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "options.hpp"
@@ -34,7 +35,23 @@ void sort_rows(std::vector<const psi::ProcessInfo*>& rows, const std::vector<Sor
 
 struct TreeRow {
     const psi::ProcessInfo* proc;
-    std::string prefix;  // ps forest prefix: one of ' ', '|', '+', 'L' per level
+    std::uint32_t level;  // depth in the tree (0: a root)
+    bool have_sibling;    // more children of the same parent follow
+};
+
+// The forest prefix of each row, ps style (one of ' ', '|', '+', 'L' per
+// level), rebuilt incrementally from the rows of forest_rows() given in
+// order: constant work and memory per row, whatever the depth (a stored
+// prefix per row is quadratic in the depth of a chain).
+class ForestPrefix {
+public:
+    // The prefix of `row`; valid until the next call.
+    std::string_view next(const TreeRow& row);
+
+private:
+    std::string buf_;
+    std::size_t pending_ = 0;  // level of the previous row
+    char pending_mark_ = ' ';  // its mark for its descendants
 };
 
 // ps --forest / -H order (ps/display.c show_forest): rows sorted by ppid,

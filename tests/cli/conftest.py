@@ -14,6 +14,7 @@ from typing import Iterator, List
 
 import pytest
 
+from .hostile_zoo import load as _load_module
 from .psips_compare import REPO, WEIRD_ARG, WEIRD_CODE, WEIRD_NAME, WeirdProcess, proc_pids, procps_version
 
 
@@ -103,3 +104,20 @@ def weird_process() -> Iterator[WeirdProcess]:
     finally:
         proc.kill()
         proc.wait()
+
+
+_zoo = _load_module("psi_hostile_zoo", REPO / "tests" / "cli" / "hostile_zoo.py")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hostile_zoo() -> Iterator[object]:
+    """Hostile processes (odd titles, empty argv, a zombie, a stopped
+    process, a 1 MiB command line, a deep chain...) alive for the whole
+    session: every comparison with ps must hold with them around
+    (hostile_zoo.py; PSI_TEST_ZOO=0 turns it off)."""
+    zoo = _zoo.acquire()
+    try:
+        yield zoo
+    finally:
+        if zoo is not None:
+            _zoo.release()
