@@ -29,7 +29,7 @@ command -v ninja >/dev/null || "$py" -m pip install -q ninja
 
 # --- C++: configure, build (warnings are errors here), test.
 echo "== C++ build and CTest"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPSI_WERROR=ON -DPSI_BUILD_TESTS=ON >/dev/null
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPSI_WERROR=ON -DPSI_BUILD_TESTS=ON -DPSI_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j 1
 
