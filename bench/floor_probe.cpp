@@ -2,7 +2,7 @@
 // system calls and no library, against which the psi C++ snapshot is judged.
 //
 // A pass lists /proc with getdents64(2) and, for each pid, reads exactly the
-// files a ps row needs (SPEC section 4): stat (ids, name, state, times, vsz),
+// files a ps row needs: stat (ids, name, state, times, vsz),
 // statm (exact rss; stat's rss field drifts on current kernels) and
 // fstatat(2) of /proc/PID (euid); --files adds cmdline for an args column,
 // or selects single files for a per-file breakdown. Each file is opened with

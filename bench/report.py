@@ -52,7 +52,7 @@ class Target:
     at_least: bool  # True: ratio >= bound passes; False: ratio <= bound passes
 
 
-# SPEC section 8.
+# The targets psi is held to (docs/performance.md, "The ratios").
 TARGETS = [
     Target("psutil / psi ProcessTable, ps fields", "psutil", "py", 8.0, True),
     Target("psutil / psi ProcessTable, with args", "psutil_args", "py_args", None, True),

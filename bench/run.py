@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""psi benchmark: one command, all contenders, side by side (SPEC section 8).
+"""psi benchmark: one command, all contenders, side by side against the
+targets of docs/performance.md.
 
     python bench/run.py                 # >= 1,000 processes, 20 rounds
     python bench/run.py --big           # 1,000 then 10,000: adds scaling
@@ -7,7 +8,7 @@
 
 Builds the C++ probes (Release, in build-bench/ unless --build-dir), raises
 the process count with idle children, times every contender in interleaved
-rounds, prints medians, spreads, the SPEC's ratios with PASS/FAIL, and
+rounds, prints medians, spreads, the target ratios with PASS/FAIL, and
 removes exactly the children it created. See docs/performance.md.
 """
 

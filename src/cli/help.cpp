@@ -6,47 +6,13 @@
 
 namespace psi_ps {
 
+// The text is src/cli/psi-ps.help, made into a string literal at build time
+// (cmake/PsiHelp.cmake), the same file the man page psi-ps.1 is made from.
 void print_help(OutBuf& out) {
-    out.append(
-        "Usage: psi-ps [options]\n"
-        "List processes like procps ps, through the psi library.\n"
-        "\n"
-        "Selection (several are combined with OR; none: your processes on your terminal):\n"
-        "  -e, -A              every process\n"
-        "  -p, --pid LIST      process ids\n"
-        "  --ppid LIST         children of these process ids\n"
-        "  -u, --user LIST     effective user names or ids\n"
-        "  -U, --User LIST     real user names or ids\n"
-        "  -C LIST             command names (exact)\n"
-        "  BSD words: a (all with a terminal), x (also without one): ps ax, ps aux;\n"
-        "             p LIST, U LIST (as -p, -u); o LIST (as -o): ps axo pid,comm\n"
-        "\n"
-        "Format:\n"
-        "  -o, --format LIST   fields, e.g. -o pid,user,comm; field=Header renames,\n"
-        "                      field= hides the header, field:N sets the width\n"
-        "  -f, -l, -F, -j      full / long / extra full / jobs format (combinable)\n"
-        "  -y                  with -l: rss in place of flags and addr\n"
-        "  --no-headers        no header line\n"
-        "  -w, -ww             wide (132 columns) / unlimited output\n"
-        "  --cols N            line width\n"
-        "  --sort [+|-]KEY,..  sort by fields (descending with -)\n"
-        "  --forest, -H        process tree (ASCII art / indentation)\n"
-        "  --json              JSON array of objects (raw numbers, null = no value)\n"
-        "  --csv               RFC 4180 CSV\n"
-        "  BSD words: u (user), j (jobs), l (long) formats; f (forest), h (no header),\n"
-        "             r (running only), w (wide)\n"
-        "\n"
-        "Speed:\n"
-        "  --threads N         read /proc with N threads (default 0: two per CPU;\n"
-        "                      listings under 256 processes use one)\n"
-        "\n"
-        "Information:\n"
-        "  L                   list the fields (name, header)\n"
-        "  --list-fields       list the fields with their width, groups and meaning\n"
-        "  --help, --version\n"
-        "\n"
-        "Exit status: 0 listed something, 1 nothing matched, 2 usage error.\n"
-        "PSI_PROCFS=DIR reads processes from another proc root.\n");
+    static constexpr char kHelp[] =
+#include "help_text.inc"
+        ;
+    out.append(kHelp);
 }
 
 void print_fields(OutBuf& out, bool detailed) {

@@ -80,7 +80,7 @@ def sleeper_pool() -> Iterator[SleeperPool]:
 
 @pytest.fixture
 def many_processes(sleeper_pool: SleeperPool) -> List[int]:
-    """At least 1000 processes on the machine, as SPEC §8 measures: sleepers
+    """At least 1000 processes on the machine, as bench/run.py measures: sleepers
     are added (before each test: other processes may have ended) until /proc
     lists 1000 pids (and some to spare: comparisons only count processes that
     lived through three commands). Returns the sleepers' pids; the first 50

@@ -1,5 +1,5 @@
 """psi-ps while processes are created and reaped as fast as possible
-(SPEC 9: no single process can fail a listing). Processes vanish between
+(no single process can fail a listing). Processes vanish between
 the directory listing and the reads, and between one file and the next; every
 listing must still exit 0 with well-formed output and each pid once."""
 

@@ -1,4 +1,5 @@
-"""Bad input gets a clear error (SPEC section 9)."""
+"""Bad input gets a clear error (a Python exception naming the problem),
+never a crash."""
 
 from __future__ import annotations
 

@@ -304,7 +304,7 @@ for attr in ("env", "exe", "cwd"):
 
 
 def test_zones_are_solaris_only() -> None:
-    """SPEC 6: zoneid/zonename exist as attributes everywhere (PSI had them
+    """Zones are Solaris's: zoneid/zonename exist as attributes everywhere (PSI had them
     on Solaris) and say 'not implemented' on Linux, both on the Process and
     through a table that asks for them."""
     p = Process(os.getpid())

@@ -35,7 +35,7 @@ def test_version_is_single_sourced() -> None:
     m = re.search(r"project\(\s*psi\s+VERSION\s+([0-9.]+)", cmake)
     assert m is not None
     assert psi.__version__ == m.group(1)
-    assert importlib.metadata.version("psi") == m.group(1)
+    assert importlib.metadata.version("psi-sysinfo") == m.group(1)
 
 
 def test_loadavg_equals_os() -> None:
