@@ -71,7 +71,7 @@ venv=$build/venv
 rm -rf "$venv"
 "$py" -m venv "$venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q pytest psutil mypy
+"$venv/bin/python" -m pip install -q pytest psutil mypy setproctitle
 "$venv/bin/python" -m pip install -q "$root"
 export PATH="$venv/bin:$PATH"
 cd "$build"  # import psi from the venv, not from the source tree
@@ -89,7 +89,7 @@ if [ "${PSI_TEST_SANITIZE:-1}" = 1 ]; then
   rm -rf "$avenv"
   "$py" -m venv "$avenv"
   "$avenv/bin/python" -m pip install -q --upgrade pip
-  "$avenv/bin/python" -m pip install -q pytest psutil mypy
+  "$avenv/bin/python" -m pip install -q pytest psutil mypy setproctitle
   "$avenv/bin/python" -m pip install -q "$root" -Ccmake.build-type=Debug -Ccmake.define.PSI_SANITIZE=ON \
     -Cbuild-dir="$root/build/py-asan"
   shims=$build/asan-shims
