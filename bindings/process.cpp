@@ -47,10 +47,20 @@ PyProcess construct(py::handle pid_obj) {
     SystemPtr sys = default_system();
     // A standalone Process reads every group at once: one consistent
     // snapshot, as PSI's Process was (tables read less, see table.cpp).
+    std::shared_ptr<psi::ProcessHandle> handle;
     psi::ProcessInfo info = about_pid(static_cast<long>(pid), [&] {
-        return with_system(*sys, [&](psi::System& s) { return s.process(pid, psi::groups::all); });
+        return with_system(*sys, [&](psi::System& s) {
+            psi::ProcessInfo read = s.process(pid, psi::groups::all);
+            // Pinned right after the read. A pidfd that cannot be had (an old
+            // kernel, no fd left, a process gone already) is no error here: the
+            // process was read, and kill() falls back to its own checks.
+            std::error_code ec;
+            psi::ProcessHandle h = s.pin(read, ec);
+            if (h.pinned()) handle = std::make_shared<psi::ProcessHandle>(std::move(h));
+            return read;
+        });
     });
-    return PyProcess{std::move(info), std::move(sys), {}};
+    return PyProcess{std::move(info), std::move(sys), {}, std::move(handle)};
 }
 
 void refresh(PyProcess& p) {
@@ -72,7 +82,13 @@ void kill(PyProcess& p, py::handle sig_obj) {
     if (sig < 0 || sig > INT_MAX) throw py::value_error("invalid signal number: " + std::to_string(sig));
     psi::ProcessInfo id = identity_of(p);
     SystemPtr sys = p.system;
-    about_pid(id.pid, [&] { with_system(*sys, [&](psi::System& s) { s.kill(id, static_cast<int>(sig)); }); });
+    std::shared_ptr<psi::ProcessHandle> handle = p.handle;  // kept alive while the GIL is released
+    about_pid(id.pid, [&] {
+        with_system(*sys, [&](psi::System& s) {
+            if (handle) s.kill(id, *handle, static_cast<int>(sig));
+            else s.kill(id, static_cast<int>(sig));
+        });
+    });
 }
 
 py::list children(PyProcess& p) {
@@ -148,7 +164,7 @@ void ensure_groups(PyProcess& p, psi::Groups need) {
 py::object wrap(psi::ProcessInfo&& info, const SystemPtr& system) {
     // Built on the heap and handed over: one move of the snapshot, not the
     // two that casting a temporary with return_value_policy::move costs.
-    std::unique_ptr<PyProcess> p(new PyProcess{std::move(info), system, {}});
+    std::unique_ptr<PyProcess> p(new PyProcess{std::move(info), system, {}, nullptr});
     return py::cast(std::move(p));
 }
 

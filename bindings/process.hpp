@@ -1,6 +1,7 @@
 // The C++ object behind psi.process.Process.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "common.hpp"
@@ -18,6 +19,13 @@ struct PyProcess {
     // "not available" from then on (until a successful refresh()), rather
     // than raising NoSuchProcessError from an attribute access.
     psi::Groups gone;
+    // A pidfd on the process, taken when a single Process is constructed
+    // (System::pin right after the read), so kill() reaches exactly the
+    // process read or raises NoSuchProcessError. Table rows have none (a
+    // table must not hold thousands of fds): their kill() pins at the time
+    // of the kill. Shared: copies of the object share the one fd, closed
+    // with the last of them.
+    std::shared_ptr<psi::ProcessHandle> handle;
 };
 
 // Makes sure `need` has been read (or found unreadable). May release the GIL.

@@ -63,6 +63,7 @@ PyObject* integer(const T* v) {
 }
 
 PyObject* text(const std::string* v) { return v ? str(*v) : nullptr; }
+PyObject* boolean(const bool* v) { return v ? PyBool_FromLong(*v ? 1 : 0) : nullptr; }
 PyObject* time(const psi::TimeSpec* v) { return v ? new_timespec(*v) : nullptr; }
 
 // euid/egid come from the cheap owner probe unless the full credentials
@@ -219,6 +220,8 @@ const AttrDef kAttrs[] = {
     {"sid", PSI_INT(sid, kStat), kStat, "session id"},
     {"name", PSI_TEXT(name, kStat), kStat, "accounting name (at most 15 characters on Linux)"},
     {"exe", PSI_TEXT(exe, Group::exe), Group::exe, "absolute path of the executable"},
+    {"exe_deleted", PSI_GETTER(boolean(get(p, &Info::exe_deleted, Group::exe, n))), Group::exe,
+     "True when the executable was deleted since exec (exe is then the path it had)"},
     {"args", PSI_GETTER(args_tuple(argv_of(p, n))), Group::args,
      "argv as a tuple of str; () for kernel threads"},
     {"argc", &argc_of, Group::args, "len(args)"},

@@ -98,7 +98,7 @@ venv=$build/venv
 rm -rf "$venv"
 "$py" -m venv "$venv"
 "$venv/bin/python" -m pip install -q --upgrade pip
-"$venv/bin/python" -m pip install -q pytest psutil mypy
+"$venv/bin/python" -m pip install -q pytest psutil mypy setproctitle
 PATH="$venv/bin" "$venv/bin/python" -m pip install -q --no-index --only-binary=:all: "$wheel"
 (cd / && PATH="$venv/bin" "$venv/bin/python" -c \
   'import os, psi; assert psi.process.Process(os.getpid()).pid == os.getpid(); print("   import psi", psi.__version__)')
@@ -123,7 +123,7 @@ if [ "${PSI_TEST_SANITIZE:-1}" = 1 ]; then
   rm -rf "$avenv"
   "$py" -m venv "$avenv"
   "$avenv/bin/python" -m pip install -q --upgrade pip
-  "$avenv/bin/python" -m pip install -q pytest psutil mypy
+  "$avenv/bin/python" -m pip install -q pytest psutil mypy setproctitle
   "$avenv/bin/python" -m pip install -q "$root" -Ccmake.build-type=Debug -Ccmake.define.PSI_SANITIZE=ON \
     -Cbuild-dir="$root/build/py-asan"
   shims=$build/asan-shims

@@ -24,7 +24,7 @@ enum class Group : std::uint32_t {
                         // memory it also gives rss, and owner is not needed)
     args = 1u << 4,     // args (Linux: cmdline)
     env = 1u << 5,      // env (Linux: environ)
-    exe = 1u << 6,      // exe (Linux: readlink exe)
+    exe = 1u << 6,      // exe exe_deleted (Linux: readlink exe)
     cwd = 1u << 7,      // cwd (Linux: readlink cwd)
     names = 1u << 8,    // euser egroup (zonename), plus ruser rgroup when creds is read
     wchan = 1u << 9,    // wchan (Linux: wchan)
@@ -96,6 +96,10 @@ struct ProcessInfo {
     Attr<int> tpgid;                           // foreground pgrp of the tty (-1: none)
     Attr<std::string> name;                    // accounting name (Linux: comm)
     Attr<std::string> exe;                     // absolute path of the executable
+    // The executable was deleted (or replaced) since exec: exe is the path
+    // it had, without the kernel's " (deleted)" suffix. Read with exe
+    // (Linux; not_implemented elsewhere).
+    Attr<bool> exe_deleted;
     Attr<std::vector<std::string>> args;       // argv
     Attr<Environment> env;                     // environment, in the order given
     Attr<std::string> cwd;

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "psi/attr.hpp"
@@ -85,6 +86,25 @@ struct MountInfo {
     Attr<std::uint64_t> inodes, free_inodes, available_inodes;
 };
 
+// A kernel handle on one process (Linux: a pidfd, which keeps naming that
+// process after it exits, so a signal through it can never reach a later
+// process with the same pid). Move-only; the destructor closes it. Empty
+// (pinned() false) where none could be had. Obtained from System::pin.
+class ProcessHandle {
+public:
+    ProcessHandle() = default;
+    ProcessHandle(const ProcessHandle&) = delete;
+    ProcessHandle& operator=(const ProcessHandle&) = delete;
+    ProcessHandle(ProcessHandle&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    ProcessHandle& operator=(ProcessHandle&& other) noexcept;
+    ~ProcessHandle();
+    bool pinned() const noexcept { return fd_ >= 0; }
+
+private:
+    friend class System;
+    int fd_ = -1;
+};
+
 class System {
 public:
     explicit System(Options options = {});
@@ -127,9 +147,26 @@ public:
     // True while the same process (pid and start) lives; zombies included.
     bool exists(const ProcessInfo& proc);
     // Sends sig. no_such_process if gone or reused, insufficient_privs on
-    // EPERM, invalid_argument for a bad signal number.
+    // EPERM, invalid_argument for a bad signal number. On Linux (5.3+, own
+    // /proc) it pins the process first (pin()) and signals through the
+    // pidfd, so nothing can take the pid between the check and the signal;
+    // a process that exited and whose pid was reused within the clock tick
+    // it started in is still taken for the original (the identity is pid +
+    // start tick): pin() at read time closes that too. See docs/limits.md.
     void kill(const ProcessInfo& proc, int sig);
     void kill(const ProcessInfo& proc, int sig, std::error_code& ec);
+    // A handle on exactly the process `proc` describes, for later kills
+    // (Linux: a pidfd; an empty handle elsewhere, for a foreign proc root or
+    // when no fd is left). no_such_process when proc is gone or its pid
+    // reused. Take it right after reading proc: from then on no pid reuse
+    // can redirect a kill.
+    ProcessHandle pin(const ProcessInfo& proc);
+    ProcessHandle pin(const ProcessInfo& proc, std::error_code& ec);
+    // Sends sig through `handle` when it holds one (the kernel then makes
+    // sure it reaches that process or none: no_such_process once it has
+    // been reaped), else as kill(proc, sig).
+    void kill(const ProcessInfo& proc, const ProcessHandle& handle, int sig);
+    void kill(const ProcessInfo& proc, const ProcessHandle& handle, int sig, std::error_code& ec);
 
     ArchInfo arch();
     LoadAvg loadavg();

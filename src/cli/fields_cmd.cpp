@@ -1,4 +1,6 @@
 // Command name, command line, executable and working directory.
+#include <algorithm>
+
 #include "escape.hpp"
 #include "fields.hpp"
 
@@ -45,21 +47,51 @@ void v_comm(const Env&, const ProcessInfo& p, Value& v) {
     else v.clear();
 }
 
-// The command line as ps shows it: arguments joined by spaces, with the
-// newlines inside them turned into spaces too (procps readproc does this when
-// it reads cmdline); "[name]" when there is none (kernel threads, zombies,
-// unreadable), plus " <defunct>" for a zombie.
+// ps reads at most this many bytes of /proc/PID/cmdline (procps readproc
+// MAX_BUFSZ, 128 KiB, less the byte it keeps for the final NUL).
+constexpr std::size_t kPsCmdlineBytes = 128 * 1024 - 1;
+
+// The command line as ps shows it (procps readproc read_unvectored): the
+// arguments joined by blanks, newlines inside them turned into blanks too;
+// "[name]" when there is none (kernel threads, zombies, unreadable), plus
+// " <defunct>" for a zombie; "?" when arguments were there but leave no
+// text (execve with an empty argv, an area of NULs).
+//
+// The library has dropped the NULs that pad a title and the blank ps drops
+// after a title (Linux split_cmdline), so joining is all it takes for any
+// command line within ps's 128 KiB read. A longer one ps cuts at
+// kPsCmdlineBytes bytes and then treats as a whole command line: separators
+// (NULs) that end the cut piece are trailing NULs and vanish, and a final
+// blank inside an argument is dropped.
 const std::string& command_text(const ProcessInfo& p) {
     static std::string buf;  // reused: one allocation for the whole listing
     buf.clear();
     const std::vector<std::string>* args = p.args.get();
     if (args && !args->empty()) {
+        std::size_t content_end = 0;  // just past the last byte that came from an argument
+        bool cut = false;
         for (std::size_t i = 0; i < args->size(); ++i) {
-            if (i) buf.push_back(' ');
-            buf += (*args)[i];
+            if (i) {
+                if (buf.size() == kPsCmdlineBytes) { cut = true; break; }
+                buf.push_back(' ');
+            }
+            const std::string& a = (*args)[i];
+            std::size_t take = std::min(a.size(), kPsCmdlineBytes - buf.size());
+            buf.append(a, 0, take);
+            if (take) content_end = buf.size();
+            if (take < a.size()) { cut = true; break; }
+        }
+        // The terminating NUL of the last argument is the 128 Ki-th byte:
+        // the read is full just the same, so ps treats it as cut.
+        if (!cut && buf.size() == kPsCmdlineBytes) cut = true;
+        if (cut) {
+            bool last_is_content = content_end == buf.size();
+            buf.resize(content_end);
+            if (last_is_content && !buf.empty() && (buf.back() == ' ' || buf.back() == '\n')) buf.pop_back();
         }
         for (char& c : buf)
             if (c == '\n') c = ' ';
+        if (buf.empty()) buf.push_back('?');
         return buf;
     }
     buf.push_back('[');
@@ -82,7 +114,17 @@ int path_text(std::string& o, const psi::Attr<std::string>& a, int room) {
     if (!s || s->empty()) return room > 0 ? text_dash(o) : 0;
     return append_ps_escaped(o, *s, room);
 }
-int t_exe(const Env&, const ProcessInfo& p, std::string& o, int room) { return path_text(o, p.exe, room); }
+// ps prints the exe link as the kernel shows it, " (deleted)" included; the
+// library strips the suffix and says so in exe_deleted.
+int t_exe(const Env&, const ProcessInfo& p, std::string& o, int room) {
+    const std::string* s = p.exe.get();
+    const bool* deleted = p.exe_deleted.get();
+    if (!s || s->empty() || !deleted || !*deleted) return path_text(o, p.exe, room);
+    std::string shown;
+    shown.reserve(s->size() + 10);
+    shown.append(*s).append(" (deleted)");
+    return append_ps_escaped(o, shown, room);
+}
 int t_cwd(const Env&, const ProcessInfo& p, std::string& o, int room) { return path_text(o, p.cwd, room); }
 void v_exe(const Env&, const ProcessInfo& p, Value& v) {
     if (const std::string* s = p.exe.get()) v.set_view(*s);

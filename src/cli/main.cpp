@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string>
 #include <unistd.h>
 
@@ -35,8 +36,15 @@ int fail(const std::string& msg, int code) {
 // ps's PID column is as wide as the text of pid_max (procps_pid_length()).
 int pid_length(const std::string& proc_root) {
     std::string path = proc_root + "/sys/kernel/pid_max";
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Non-blocking and regular files only: a FIFO planted in a proc root
+    // (PSI_PROCFS) would otherwise block the listing for ever.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) return 5;
+    struct stat sb{};
+    if (::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        ::close(fd);
+        return 5;
+    }
     char buf[24];
     ssize_t n = ::read(fd, buf, sizeof buf);
     ::close(fd);

@@ -66,6 +66,15 @@ std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const s
 // there names some other process here.
 std::error_code send_signal(Context& ctx, int pid, int sig);
 
+// A kernel handle that names exactly the process `pid` names now, for
+// signalling it later without a pid-reuse race (Linux: a pidfd); -1 with ec
+// clear when this OS or context offers none, no_such_process when the pid
+// names no process. signal_handle sends through it; close_handle releases
+// it (ignores -1).
+int open_handle(Context& ctx, int pid, std::error_code& ec);
+std::error_code signal_handle(int handle, int sig);
+void close_handle(int handle) noexcept;
+
 // Name of zone `zoneid` (Solaris zones, getzonenamebyid); the core caches
 // it per System. attr_not_implemented where the OS has no zones,
 // not_available for an id with no zone (it was halted since).

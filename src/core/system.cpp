@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
+#include <new>
 #include <cstdint>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include "core/backend.hpp"
 #include "core/names.hpp"
@@ -53,6 +55,17 @@ void fill_names(detail::NameCache& names, backend::Context& ctx, ProcessInfo& p)
         p.zonename.fail(p.zoneid.status(), p.zoneid.os_error());
     }
     p.groups_read |= Group::names;
+}
+
+// backend::read_process, plus what the core fills for every backend: an
+// attribute of a read group that the backend leaves unset does not exist
+// on this platform (exe_deleted is Linux's).
+std::error_code read_backend(backend::Context& ctx, int pid, Groups groups, ProcessInfo& out,
+                             const std::uint64_t* expect_start) {
+    std::error_code ec = backend::read_process(ctx, pid, groups, out, expect_start);
+    if (!ec && groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
+        out.exe_deleted.fail(AttrStatus::not_implemented);
+    return ec;
 }
 
 // Groups the backend must read to serve `wanted` given what `have` holds.
@@ -106,8 +119,7 @@ ProcessInfo System::process(std::int64_t pid, Groups groups, std::error_code& ec
     ProcessInfo info;
     if (pid < 0 || pid > INT_MAX) { ec = make_error_code(errc::invalid_argument); return info; }
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return info; }
-    ec = backend::read_process(*impl_->ctx, static_cast<int>(pid), backend_groups(groups, {}) | Group::stat,
-                               info, nullptr);
+    ec = read_backend(*impl_->ctx, static_cast<int>(pid), backend_groups(groups, {}) | Group::stat, info, nullptr);
     if (!ec && groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, info);
     return info;
 }
@@ -124,7 +136,7 @@ void System::read_more(ProcessInfo& proc, Groups groups, std::error_code& ec) {
     Groups need = backend_groups(groups, proc.groups_read);
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
     if (!need.empty()) {
-        ec = backend::read_process(*impl_->ctx, proc.pid, need, proc, &proc.start_ticks);
+        ec = read_backend(*impl_->ctx, proc.pid, need, proc, &proc.start_ticks);
         if (ec) return;
     }
     if (groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, proc);
@@ -141,7 +153,7 @@ void System::refresh(ProcessInfo& proc, std::error_code& ec) {
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
     ProcessInfo fresh;
     Groups wanted = proc.groups_read | Group::stat;
-    ec = backend::read_process(*impl_->ctx, proc.pid, backend_groups(wanted, {}), fresh, &proc.start_ticks);
+    ec = read_backend(*impl_->ctx, proc.pid, backend_groups(wanted, {}), fresh, &proc.start_ticks);
     if (ec) return;
     if (wanted.has(Group::names)) fill_names(impl_->names, *impl_->ctx, fresh);
     proc = std::move(fresh);
@@ -164,7 +176,16 @@ void read_slice(backend::Context& ctx, Groups need, std::vector<ProcessInfo>& pr
     for (std::size_t i = first; i < last; ++i) {
         if (i == skip) continue;
         ProcessInfo& p = procs[i];
-        if (backend::read_process(ctx, p.pid, need, p, nullptr)) p.pid = -1;
+        // The backend turns an allocation failure inside one attribute into
+        // that attribute's status (ENOMEM); one escaping from elsewhere (a
+        // name string, the row itself) drops this row only. Never out of a
+        // reader thread: std::thread would call std::terminate.
+        try {
+            if (read_backend(ctx, p.pid, need, p, nullptr)) p.pid = -1;
+        } catch (const std::bad_alloc&) {
+            p = ProcessInfo();
+            p.pid = -1;
+        }
     }
 }
 
@@ -225,9 +246,14 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
             // the threads that exist, at least this one, do the work.
             try {
                 threads.emplace_back([&] {
-                    std::error_code wec;
-                    backend::ContextPtr ctx = backend::open_worker(*impl_->ctx, wec);
-                    if (ctx) read_chunks(*ctx, need, procs, next, self);
+                    // No context (no memory for one): the other threads
+                    // take the chunks this one would have read.
+                    try {
+                        std::error_code wec;
+                        backend::ContextPtr ctx = backend::open_worker(*impl_->ctx, wec);
+                        if (ctx) read_chunks(*ctx, need, procs, next, self);
+                    } catch (const std::bad_alloc&) {
+                    }
                 });
             } catch (const std::system_error&) {
                 break;
@@ -255,10 +281,73 @@ bool System::exists(const ProcessInfo& proc) {
     return !backend::start_ticks(*impl_->ctx, proc.pid, ticks, &proc.start_ticks) && ticks == proc.start_ticks;
 }
 
+ProcessHandle& ProcessHandle::operator=(ProcessHandle&& other) noexcept {
+    if (this != &other) {
+        backend::close_handle(fd_);
+        fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+}
+
+ProcessHandle::~ProcessHandle() { backend::close_handle(fd_); }
+
+ProcessHandle System::pin(const ProcessInfo& proc, std::error_code& ec) {
+    ec.clear();
+    ProcessHandle h;
+    if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return h; }
+    h.fd_ = backend::open_handle(*impl_->ctx, proc.pid, ec);
+    if (ec) return h;
+    // The handle names whichever process had the pid when it was opened.
+    // The start time is read after that: a pid is not reused while its
+    // process exists (zombies included), so if the pid still has proc's
+    // start, the process the handle names has it too and is the one that
+    // was read. Without a handle the same check is the best there is.
+    if (!exists(proc)) {
+        h = ProcessHandle();
+        ec = make_error_code(errc::no_such_process);
+    }
+    return h;
+}
+
+ProcessHandle System::pin(const ProcessInfo& proc) {
+    std::error_code ec;
+    ProcessHandle h = pin(proc, ec);
+    throw_if(ec, pid_what(proc.pid));
+    return h;
+}
+
+void System::kill(const ProcessInfo& proc, const ProcessHandle& handle, int sig, std::error_code& ec) {
+    ec.clear();
+    if (sig < 0 || sig > 64) { ec = make_error_code(errc::invalid_argument); return; }
+    if (handle.pinned()) {
+        ec = backend::signal_handle(handle.fd_, sig);
+        return;
+    }
+    kill(proc, sig, ec);
+}
+
+void System::kill(const ProcessInfo& proc, const ProcessHandle& handle, int sig) {
+    std::error_code ec;
+    kill(proc, handle, sig, ec);
+    throw_if(ec, pid_what(proc.pid) + ": kill(" + std::to_string(sig) + ")");
+}
+
 void System::kill(const ProcessInfo& proc, int sig, std::error_code& ec) {
     ec.clear();
     if (sig < 0 || sig > 64) { ec = make_error_code(errc::invalid_argument); return; }
-    // Check identity first so a reused pid never receives the signal.
+    if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
+    // A pidfd taken now and checked against the start time: the signal
+    // reaches the process that was read or none, whatever happens to the
+    // pid between the check and the signal.
+    ProcessHandle h = pin(proc, ec);
+    if (ec) return;
+    if (h.pinned()) {
+        ec = backend::signal_handle(h.fd_, sig);
+        return;
+    }
+    // No pidfd (another OS, an old kernel, a foreign root: send_signal
+    // refuses that): check identity, then kill(2). Between the two the
+    // process may exit and its pid be reused (docs/limits.md).
     if (!exists(proc)) { ec = make_error_code(errc::no_such_process); return; }
     ec = backend::send_signal(*impl_->ctx, proc.pid, sig);
 }

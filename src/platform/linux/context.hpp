@@ -35,11 +35,16 @@ namespace psi::linux_proc {
 // seq_files, generated whole and sized to fit) and cmdline, environ
 // (get_mm_cmdline/environ_read loop until the caller's count is filled or
 // the data ends); not for multi-record seq_files such as mounts, which may
-// stop at a page. Capped at 64 MiB: a process cannot make us exhaust memory
-// with a huge environment.
+// stop at a page. The cap bounds what one file can cost (docs/limits.md):
+// cmdline and environ pass linux_proc::kMaxArgBytes; the per-process text
+// files are far below kMaxTextFile (status with 65,536 supplementary groups
+// is ~450 KiB); system-wide tables (mounts) may be long.
+inline constexpr std::size_t kMaxTextFile = std::size_t{4} << 20;
+inline constexpr std::size_t kMaxTableFile = std::size_t{64} << 20;
 using posix::ReadResult;
-inline ReadResult read_file(backend::Context& ctx, const char* rel, bool one_shot) {
-    return posix::read_file(ctx, rel, one_shot, std::size_t{64} << 20);
+inline ReadResult read_file(backend::Context& ctx, const char* rel, bool one_shot,
+                            std::size_t cap = kMaxTextFile) {
+    return posix::read_file(ctx, rel, one_shot, cap);
 }
 
 using posix::format_path;

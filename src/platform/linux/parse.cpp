@@ -217,41 +217,45 @@ StatusFields parse_status(std::string_view text) {
 std::vector<std::string> split_cmdline(std::string_view buf) {
     std::vector<std::string> args;
     if (buf.empty()) return args;
-    if (buf.back() == '\0') {
-        buf.remove_suffix(1);
+    // Pieces are cut from `text` at `seps`; the count is capped so that a
+    // NUL-dense buffer cannot cost 32 bytes per byte.
+    auto split = [&](std::string_view text, std::string_view seps) {
         std::size_t start = 0;
-        for (;;) {
-            std::size_t nul = buf.find('\0', start);
-            args.emplace_back(buf.substr(start, nul == std::string_view::npos ? std::string_view::npos : nul - start));
-            if (nul == std::string_view::npos) break;
-            start = nul + 1;
+        while (args.size() < kMaxArgStrings) {
+            std::size_t at = text.find_first_of(seps, start);
+            args.emplace_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+            if (at == std::string_view::npos) break;
+            start = at + 1;
         }
+    };
+    if (buf.back() == '\0') {
+        // procps skips every trailing NUL before turning the others into
+        // blanks: NULs that pad a shortened title (nginx, gunicorn, and
+        // PyPI setproctitle clear the rest of the area) are no arguments.
+        std::size_t end = buf.find_last_not_of('\0');
+        if (end == std::string_view::npos) return {std::string()};
+        split(buf.substr(0, end + 1), std::string_view("\0", 1));
         return args;
     }
-    // argv rewritten in place: treat NULs and spaces alike; drop only the
-    // empty pieces at the end (padding), so joining restores the text.
-    std::size_t start = 0;
-    for (std::size_t i = 0; i <= buf.size(); ++i) {
-        if (i == buf.size() || buf[i] == ' ' || buf[i] == '\0') {
-            args.emplace_back(buf.substr(start, i - start));
-            start = i + 1;
-        }
-    }
-    while (!args.empty() && args.back().empty()) args.pop_back();
+    // A title written over the area: ps turns '\n' into a blank and then
+    // drops the last byte when it is a blank.
+    if (buf.back() == ' ' || buf.back() == '\n') buf.remove_suffix(1);
+    if (buf.empty()) return {std::string()};
+    split(buf, std::string_view(" \0", 2));
     return args;
 }
 
 Environment split_environ(std::string_view buf) {
     Environment env;
     std::size_t start = 0;
-    while (start < buf.size()) {
+    while (start < buf.size() && env.size() < kMaxArgStrings) {
         std::size_t nul = buf.find('\0', start);
         std::string_view entry = buf.substr(start, nul == std::string_view::npos ? std::string_view::npos : nul - start);
-        if (!entry.empty()) {
-            std::size_t eq = entry.find('=');
-            if (eq == std::string_view::npos) env.emplace_back(std::string(entry), std::string());
-            else env.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
-        }
+        // No '=': not a definition. getenv(3) compares "NAME=" and so never
+        // matches it; CPython's os.environ and psutil skip it. Keeping it as
+        // {entry: ""} would hide a later real NAME=value in a dict.
+        if (std::size_t eq = entry.find('='); eq != std::string_view::npos)
+            env.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
         if (nul == std::string_view::npos) break;
         start = nul + 1;
     }

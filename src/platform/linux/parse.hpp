@@ -2,6 +2,7 @@
 // tested and fuzzed) anywhere, on bytes handed to them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,13 +57,39 @@ struct StatusFields {
 };
 StatusFields parse_status(std::string_view text);
 
-// /proc/PID/cmdline: NUL-separated argv with a trailing NUL. A process that
-// rewrote its argv area (setproctitle) may leave no trailing NUL: then the
-// text is split on spaces as well, like psutil and ps show it.
+// What one process's argument and environment areas may cost a reader
+// (docs/limits.md). execve(2) refuses argv + envp (the strings and their
+// pointers) beyond a quarter of RLIMIT_STACK and never beyond
+// _STK_LIM / 4 * 3 = 6 MiB (fs/exec.c, bprm_stack_limits), so no process
+// started by execve shows more bytes than this in cmdline or environ; only
+// one that moved its areas (prctl PR_SET_MM) can, and is cut here.
+inline constexpr std::size_t kMaxArgBytes = std::size_t{6} << 20;
+// Within those 6 MiB every string also costs its 8-byte pointer, so execve
+// passes at most 6 MiB / 9 strings. Counting caps NUL-dense data, where each
+// byte read would otherwise become a 32-byte std::string (a 4 MiB area of
+// zero pages: 128 MiB of empty strings).
+inline constexpr std::size_t kMaxArgStrings = kMaxArgBytes / 9;
+
+// /proc/PID/cmdline as argv, so that ' '.join(args) is what procps ps shows
+// (readproc's read_unvectored; docs/cpp-api.md "cmdline"):
+// - ending in NUL (argv as execve left it, or a title padded with NULs by
+//   setproctitle): the trailing NULs are padding and dropped, the rest is
+//   split on NUL. A trailing empty argument cannot be told from padding and
+//   is dropped too, as ps does.
+// - not ending in NUL (a title written over the area; the kernel then stops
+//   at its first NUL): one final blank is dropped as ps drops it, the rest is
+//   split on spaces and NULs, keeping the blanks of a space-padded title.
+// - bytes that leave nothing (all NULs: execve with an empty argv, a NUL-
+//   filled area): one empty argument, [""] (ps prints "?"); an empty file
+//   gives [] (ps prints "[comm]").
+// At most kMaxArgStrings strings; the bytes are capped by the read.
 std::vector<std::string> split_cmdline(std::string_view buf);
 
-// /proc/PID/environ: NUL-separated KEY=VALUE; a string with no '=' becomes
-// a key with an empty value rather than being dropped.
+// /proc/PID/environ: NUL-separated KEY=VALUE in the order of the process's
+// environ array. A string without '=' is no definition (getenv(3),
+// os.environ and psutil all skip it) and is dropped; duplicate keys are all
+// kept, in order (getenv and os.environ take the first). At most
+// kMaxArgStrings entries.
 Environment split_environ(std::string_view buf);
 
 // " (deleted)" is appended by the kernel to exe links of unlinked files.

@@ -7,8 +7,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <climits>
+#include <cstring>
+#include <new>
 
 #include "core/classify.hpp"
 #include "core/saturate.hpp"
@@ -75,17 +76,57 @@ void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out)
 }
 
 // readlink relative to the proc root into `attr`.
-bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr, const detail::ProcessKind& kind,
-               bool strip_deleted) {
+bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr, const detail::ProcessKind& kind) {
     char path[posix::kPathMax];
     format_path(path, pid, name);
     char target[PATH_MAX + 1];
     ssize_t n = ::readlinkat(ctx.proc_fd, path, target, sizeof target - 1);
     if (n < 0) return detail::record_attr_failure(attr, errno, kind);
-    std::string_view link(target, static_cast<std::size_t>(n));
-    if (strip_deleted) link = linux_proc::strip_deleted_suffix(link);
-    attr.set(std::string(link));
+    attr.set(std::string(target, static_cast<std::size_t>(n)));
     return false;
+}
+
+// The exe link, and whether the executable was deleted. The kernel appends
+// " (deleted)" to the path of an unlinked dentry (d_path), but a file may
+// also really be called "prog (deleted)". So the suffix is believed only
+// when the file the link resolves to (stat follows the magic link to the
+// inode itself, deleted or not) has no links left (st_nlink 0), or is not
+// the file at the suffixed path (that path missing, or another inode: the
+// dentry was unlinked while a hard link elsewhere keeps the inode). Where
+// the inode cannot be reached (a fixture tree, no ptrace access) the suffix
+// alone decides, as before.
+bool read_exe(Context& ctx, int pid, ProcessInfo& out, const detail::ProcessKind& kind) {
+    bool gone = read_link(ctx, pid, "exe", out.exe, kind);
+    const std::string* link = out.exe.get();
+    if (!link) {
+        out.exe_deleted.fail(out.exe.status(), out.exe.os_error());
+        return gone;
+    }
+    std::string_view stripped = linux_proc::strip_deleted_suffix(*link);
+    bool deleted = stripped.size() != link->size();
+    if (deleted) {
+        char path[posix::kPathMax];
+        format_path(path, pid, "exe");
+        struct stat inode{}, named{};
+        if (::fstatat(ctx.proc_fd, path, &inode, 0) == 0 && inode.st_nlink > 0 &&
+            ::stat(link->c_str(), &named) == 0 && named.st_dev == inode.st_dev && named.st_ino == inode.st_ino)
+            deleted = false;
+    }
+    if (deleted) out.exe.set(std::string(stripped));
+    out.exe_deleted.set(deleted);
+    return false;
+}
+
+// Sets `attr` from bytes through `convert`; an allocation failure (an
+// address-space limit meeting a large area) becomes this attribute's
+// status, not an exception out of a reader thread.
+template <class T, class F>
+void set_or_enomem(Attr<T>& attr, F&& convert) {
+    try {
+        attr.set(convert());
+    } catch (const std::bad_alloc&) {
+        attr.fail(AttrStatus::not_available, ENOMEM);
+    }
 }
 
 }  // namespace
@@ -165,20 +206,23 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     }
     if (groups.has(Group::args)) {
         format_path(path, pid, "cmdline");
-        auto c = read_file(ctx, path, true);
+        auto c = read_file(ctx, path, true, linux_proc::kMaxArgBytes);
         if (c.err) maybe_gone |= detail::record_attr_failure(out.args, c.err, kind);
         else if (c.data.empty() && (kind.kernel_thread || kind.zombie)) out.args.fail(AttrStatus::not_available);
-        else out.args.set(linux_proc::split_cmdline(c.data));
+        else set_or_enomem(out.args, [&] { return linux_proc::split_cmdline(c.data); });
     }
     if (groups.has(Group::env)) {
         format_path(path, pid, "environ");
-        auto e = read_file(ctx, path, true);
+        auto e = read_file(ctx, path, true, linux_proc::kMaxArgBytes);
         if (e.err) maybe_gone |= detail::record_attr_failure(out.env, e.err, kind);
         else if (e.data.empty() && (kind.kernel_thread || kind.zombie)) out.env.fail(AttrStatus::not_available);
-        else out.env.set(linux_proc::split_environ(e.data));
+        else set_or_enomem(out.env, [&] { return linux_proc::split_environ(e.data); });
     }
-    if (groups.has(Group::exe)) maybe_gone |= read_link(ctx, pid, "exe", out.exe, kind, true);
-    if (groups.has(Group::cwd)) maybe_gone |= read_link(ctx, pid, "cwd", out.cwd, kind, false);
+    // Whatever a large cmdline or environ grew the buffer to is given back
+    // before the next process.
+    ctx.trim_buffer();
+    if (groups.has(Group::exe)) maybe_gone |= read_exe(ctx, pid, out, kind);
+    if (groups.has(Group::cwd)) maybe_gone |= read_link(ctx, pid, "cwd", out.cwd, kind);
     if (groups.has(Group::wchan)) {
         // Absent without CONFIG_KALLSYMS: not available, like a gone file.
         format_path(path, pid, "wchan");
@@ -198,6 +242,9 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
 }
 
 std::error_code send_signal(Context& ctx, int pid, int sig) { return posix::send_signal(ctx, pid, sig); }
+int open_handle(Context& ctx, int pid, std::error_code& ec) { return posix::open_pidfd(ctx, pid, ec); }
+std::error_code signal_handle(int handle, int sig) { return posix::pidfd_signal(handle, sig); }
+void close_handle(int handle) noexcept { posix::close_pidfd(handle); }
 
 int self_pid(Context& ctx) {
     // "self" resolves in the namespace the proc root was mounted from, which

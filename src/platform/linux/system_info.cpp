@@ -97,8 +97,8 @@ std::error_code uptime(Context& ctx, TimeSpec& out) {
 
 std::error_code mounts(Context& ctx, bool include_remote, std::chrono::milliseconds slow_timeout,
                        std::vector<MountInfo>& out) {
-    auto r = read_file(ctx, "self/mounts", false);
-    if (r.err) r = read_file(ctx, "mounts", false);
+    auto r = read_file(ctx, "self/mounts", false, linux_proc::kMaxTableFile);
+    if (r.err) r = read_file(ctx, "mounts", false, linux_proc::kMaxTableFile);
     if (r.err) return make_error_code(errc::proc_root_unusable);
     for (auto& line : linux_proc::parse_mounts(r.data)) {
         MountInfo m;

@@ -302,4 +302,13 @@ std::error_code send_signal(Context& ctx, int pid, int sig) {
     return detail::classify_process_error(errno);
 }
 
+// macOS has no pidfd (a kqueue EVFILT_PROC watches a pid but cannot signal
+// it): kill() checks the start time first; the window is in docs/limits.md.
+int open_handle(Context&, int, std::error_code& ec) {
+    ec.clear();
+    return -1;
+}
+std::error_code signal_handle(int, int) { return make_error_code(errc::invalid_argument); }
+void close_handle(int) noexcept {}
+
 }  // namespace psi::backend

@@ -21,6 +21,10 @@ struct ProcRoot {
     std::vector<char> buf;  // grows for a large file up to the read's cap, then stays
     long page_size = 4096;  // sysconf, read once
     long clk_tck = 100;
+    std::size_t base_buf_size = 0;  // buf's size as opened; trim_buffer returns to it
+    // The root is a mounted procfs, whose files are all regular: read_file
+    // skips its fstat check (see root_is_procfs in proc_root.cpp).
+    bool trusted_files = false;
 
     ProcRoot() = default;
     ProcRoot(const ProcRoot&) = delete;
@@ -35,6 +39,9 @@ struct ProcRoot {
     // Whether proc_fd is this process's own /proc (same device and inode),
     // i.e. its pids are ours to signal. Decided once, on first use.
     bool is_own_proc();
+
+    // Gives back a buffer that a large read grew far beyond its opening size.
+    void trim_buffer() noexcept;
 
 private:
     std::optional<bool> own_proc_;
@@ -62,6 +69,20 @@ ContextPtr open_context(const std::string& root, std::size_t buf_size, std::erro
 // point (classify_process_error).
 std::error_code send_signal(ProcRoot& r, int pid, int sig);
 
+// A Linux pidfd (pidfd_open(2), kernel 5.3+) for `pid` of r's processes:
+// it names the process that had the pid when it was opened, even after that
+// process exits and the pid is reused, so a signal sent through it
+// (pidfd_signal) reaches that process or none. -1 with ec clear when none can
+// be had: not Linux, a foreign proc root (its pids are not ours), a kernel
+// without pidfd_open (ENOSYS), or no fd left (EMFILE/ENFILE): callers then
+// fall back to kill(2) after a start-time check. no_such_process (ESRCH)
+// when the pid names no process.
+int open_pidfd(ProcRoot& r, int pid, std::error_code& ec);
+// pidfd_send_signal(2); errors through classify_process_error (ESRCH: the
+// process has been reaped).
+std::error_code pidfd_signal(int fd, int sig);
+void close_pidfd(int fd) noexcept;
+
 // The pid a proc directory entry (or the "self" link's target) names:
 // decimal digits without a leading zero ("0" itself is Solaris' sched), at
 // most INT_MAX; -1 for anything else ("self", "sys", "01", "4294967296").
@@ -75,7 +96,10 @@ std::size_t format_path(char* out, int pid, const char* name);
 // Reads <root>/<rel> into r.buf: the bytes as a view into the buffer, or the
 // errno of the failed openat/read (with no bytes). The buffer doubles up to
 // `cap`; what lies beyond is not read (a hostile process cannot make us
-// allocate without bound).
+// allocate without bound). No read blocks: the file is opened O_NONBLOCK and,
+// unless the root is a mounted procfs, refused with EIO when it is not a
+// regular file (a FIFO or device planted in a copied or fixture tree). A
+// buffer that cannot grow gives ENOMEM for this read only.
 //
 // `one_shot`: a read shorter than the buffer is the whole file, so no second
 // read() is spent to see end of file. True for files the kernel produces in
