@@ -138,10 +138,12 @@ def _printable_ascii(data: bytes) -> bool:
 def plain_process(pid: int) -> bool:
     """True when ps and psi-ps show this process's name and command line
     the same by definition, read from /proc (neither tool is asked): the
-    name and every argument printable ASCII, arguments NUL-terminated with
-    a non-empty first one and no empty ones at the end (NUL padding, which
-    ps trims), or no command line at all (kernel threads, zombies:
-    "[name]"). A process that is gone, or unreadable, is not plain."""
+    name and the command line printable ASCII once ps's own rules are
+    applied (trailing NULs dropped, the other NULs shown as blanks: a
+    setproctitle title padded with NULs or blanks is plain, and an empty
+    argv, shown as "?", too), or no command line at all (kernel threads,
+    zombies: "[name]"). A process that is gone, or unreadable, is not
+    plain."""
     try:
         with open(f"/proc/{pid}/comm", "rb") as f:
             comm = f.read()
@@ -151,11 +153,7 @@ def plain_process(pid: int) -> bool:
         return False
     if not comm.endswith(b"\n") or not _printable_ascii(comm[:-1]):
         return False
-    if not cmdline:
-        return True
-    if not cmdline.endswith(b"\0") or cmdline.startswith(b"\0") or cmdline.endswith(b"\0\0"):
-        return False
-    return _printable_ascii(cmdline[:-1].replace(b"\0", b" "))
+    return _printable_ascii(cmdline.rstrip(b"\0").replace(b"\0", b" "))
 
 
 def _split(line: bytes, ncols: int, right: bool = False) -> List[bytes]:
