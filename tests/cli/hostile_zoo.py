@@ -52,12 +52,10 @@ class Zoo:
     # --- starting ------------------------------------------------------------
 
     def _helper(self) -> str:
-        exe = self.dir / "zoo_helper"
-        cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
-        if not cc:
+        exe = compile_c(HERE / "zoo_helper.c", self.dir / "zoo_helper")
+        if exe is None:
             raise RuntimeError("the hostile zoo needs a C compiler (cc); PSI_TEST_ZOO=0 skips it")
-        subprocess.run([cc, "-O1", "-o", str(exe), str(HERE / "zoo_helper.c")], check=True, timeout=120)
-        return str(exe)
+        return exe
 
     def _start(self, name: str, argv: List[bytes], **kw: object) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
@@ -123,6 +121,38 @@ class Zoo:
         if self.zombie is not None:
             self.zombie.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def compile_c(src: Path, out: Path) -> Optional[str]:
+    """`src` built with the machine's C compiler into `out`; None when
+    there is no compiler (the caller skips)."""
+    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if not cc:
+        return None
+    subprocess.run([cc, "-O1", "-o", str(out), str(src)], check=True)
+    return str(out)
+
+
+class ReadyChildren:
+    """Children that each print "ready" once set up; all killed and reaped
+    by close()."""
+
+    def __init__(self) -> None:
+        self.procs: List[subprocess.Popen[bytes]] = []
+
+    def start(self, argv: List[str]) -> int:
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.procs.append(p)
+        assert p.stdout is not None
+        assert p.stdout.readline() == b"ready\n"
+        return p.pid
+
+    def close(self) -> None:
+        for p in self.procs:
+            p.kill()
+            p.wait()
+            if p.stdout:
+                p.stdout.close()
 
 
 def _wait_state(pid: int, state: bytes, timeout: float = 10.0) -> None:

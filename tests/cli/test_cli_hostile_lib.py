@@ -7,7 +7,6 @@ The oracle is procps ps, byte for byte.
 from __future__ import annotations
 
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from typing import Iterator, List
 
 import pytest
 
+from .hostile_zoo import ReadyChildren, compile_c
 from .psips_compare import REPO, clean_env, run
 
 HELPER_SRC = REPO / "tests" / "helpers" / "hostile_proc.c"
@@ -24,36 +24,15 @@ HELPER_SRC = REPO / "tests" / "helpers" / "hostile_proc.c"
 
 @pytest.fixture(scope="module")
 def helper(tmp_path_factory: pytest.TempPathFactory) -> str:
-    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if cc is None:
+    built = compile_c(HELPER_SRC, tmp_path_factory.mktemp("hostile") / "hostile_proc")
+    if built is None:
         pytest.skip("no C compiler for the hostile_proc helper")
-    out = tmp_path_factory.mktemp("hostile") / "hostile_proc"
-    subprocess.run([cc, "-O1", "-o", str(out), str(HELPER_SRC)], check=True)
-    return str(out)
-
-
-class Children:
-    def __init__(self) -> None:
-        self.procs: List[subprocess.Popen[bytes]] = []
-
-    def start(self, argv: List[str]) -> int:
-        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        self.procs.append(p)
-        assert p.stdout is not None
-        assert p.stdout.readline() == b"ready\n"
-        return p.pid
-
-    def close(self) -> None:
-        for p in self.procs:
-            p.kill()
-            p.wait()
-            if p.stdout:
-                p.stdout.close()
+    return built
 
 
 @pytest.fixture
-def children() -> Iterator[Children]:
-    c = Children()
+def children() -> Iterator[ReadyChildren]:
+    c = ReadyChildren()
     try:
         yield c
     finally:
@@ -82,7 +61,7 @@ SHAPES = [
 
 @pytest.mark.parametrize("raw", SHAPES, ids=lambda b: b.hex())
 @pytest.mark.parametrize("field", ["args", "cmd", "command"])
-def test_args_byte_for_byte(psi_ps: str, procps: str, helper: str, children: Children, raw: bytes, field: str) -> None:
+def test_args_byte_for_byte(psi_ps: str, procps: str, helper: str, children: ReadyChildren, raw: bytes, field: str) -> None:
     pid = children.start([helper, "args", raw.hex()])
     ours, theirs = both(psi_ps, ["-o", f"{field}=", "-p", str(pid)])
     assert ours == theirs
@@ -90,7 +69,7 @@ def test_args_byte_for_byte(psi_ps: str, procps: str, helper: str, children: Chi
     assert ours == theirs
 
 
-def test_args_beyond_ps_read(psi_ps: str, procps: str, helper: str, children: Children, tmp_path: Path) -> None:
+def test_args_beyond_ps_read(psi_ps: str, procps: str, helper: str, children: ReadyChildren, tmp_path: Path) -> None:
     """ps reads 128 KiB of cmdline; psi-ps shows the same cut."""
     for name, data in {
         "args": b"".join(b"arg%06d\0" % i for i in range(20000)),
@@ -104,7 +83,7 @@ def test_args_beyond_ps_read(psi_ps: str, procps: str, helper: str, children: Ch
         assert ours == theirs, name
 
 
-def test_empty_argv(psi_ps: str, procps: str, helper: str, children: Children) -> None:
+def test_empty_argv(psi_ps: str, procps: str, helper: str, children: ReadyChildren) -> None:
     pid = children.start([helper, "empty-argv"])
     for args in (["-o", "args=", "-p", str(pid)], ["-f", "-p", str(pid)]):
         ours, theirs = both(psi_ps, args)
@@ -136,7 +115,7 @@ def test_setproctitle(psi_ps: str, procps: str) -> None:
 
 
 def test_exe_of_deleted_and_of_named_deleted(
-    psi_ps: str, procps: str, helper: str, children: Children, tmp_path: Path
+    psi_ps: str, procps: str, helper: str, children: ReadyChildren, tmp_path: Path
 ) -> None:
     gone, named = tmp_path / "prog", tmp_path / "prog (deleted)"
     shutil.copy(helper, gone)
@@ -162,7 +141,7 @@ LIMITED = textwrap.dedent(
 
 
 @pytest.mark.parametrize("mode", [["big", "256"], ["big", "4", "tail"]])
-def test_huge_argument_area_under_ulimit_v(psi_ps: str, helper: str, children: Children, mode: List[str]) -> None:
+def test_huge_argument_area_under_ulimit_v(psi_ps: str, helper: str, children: ReadyChildren, mode: List[str]) -> None:
     pid = children.start([helper, *mode])
     for args in (["-ef"], ["-f", "-p", str(pid)], ["-e", "-o", "pid,args"]):
         out = subprocess.run(

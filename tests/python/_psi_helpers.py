@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 
 def ps_field(pid: int, field: str) -> str:
@@ -88,3 +88,21 @@ def settle(pid: int) -> None:
 
 
 PYTHON = sys.executable
+
+
+def hostile_zoo_module() -> Any:
+    """tests/cli/hostile_zoo.py (the hostile zoo and its child helpers),
+    loaded once per interpreter under one name, so the CLI and Python
+    suites share one zoo in a run of both."""
+    import importlib.util
+    import sys
+
+    name = "psi_hostile_zoo"
+    if name not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "cli" / "hostile_zoo.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]

@@ -8,59 +8,39 @@ psutil and os.environ semantics. The helper program
 from __future__ import annotations
 
 import os
-import resource
 import shutil
-import signal
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator
 
 import pytest
 
 import psi
-from _psi_helpers import ps_field
+from _psi_helpers import hostile_zoo_module, ps_field
 
 HELPER_SRC = Path(__file__).resolve().parents[1] / "helpers" / "hostile_proc.c"
+
+ReadyChildren = hostile_zoo_module().ReadyChildren
+compile_c = hostile_zoo_module().compile_c
 
 
 @pytest.fixture(scope="module")
 def helper(tmp_path_factory: pytest.TempPathFactory) -> str:
-    cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-    if cc is None:
+    built = compile_c(HELPER_SRC, tmp_path_factory.mktemp("hostile") / "hostile_proc")
+    if built is None:
         pytest.skip("no C compiler for the hostile_proc helper")
-    out = tmp_path_factory.mktemp("hostile") / "hostile_proc"
-    subprocess.run([cc, "-O1", "-o", str(out), str(HELPER_SRC)], check=True)
-    return str(out)
-
-
-class Hostile:
-    def __init__(self) -> None:
-        self.procs: List[subprocess.Popen[bytes]] = []
-
-    def start(self, argv: List[str]) -> int:
-        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        self.procs.append(p)
-        assert p.stdout is not None
-        assert p.stdout.readline() == b"ready\n"
-        return p.pid
-
-    def close(self) -> None:
-        for p in self.procs:
-            p.kill()
-            p.wait()
-            if p.stdout:
-                p.stdout.close()
+    return built
 
 
 @pytest.fixture
-def hostile() -> Iterator[Hostile]:
-    h = Hostile()
+def hostile() -> Iterator[ReadyChildren]:
+    c = ReadyChildren()
     try:
-        yield h
+        yield c
     finally:
-        h.close()
+        c.close()
 
 
 def ps_args(pid: int) -> str:
@@ -83,7 +63,7 @@ LIMITED = textwrap.dedent(
 )
 
 
-def test_argument_area_of_256_mib_under_an_address_space_limit(helper: str, hostile: Hostile) -> None:
+def test_argument_area_of_256_mib_under_an_address_space_limit(helper: str, hostile: ReadyChildren) -> None:
     pid = hostile.start([helper, "big", "256"])
     assert os.path.getsize(f"/proc/{pid}/cmdline") == 0  # procfs sizes are 0; read it instead
     with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -96,7 +76,7 @@ def test_argument_area_of_256_mib_under_an_address_space_limit(helper: str, host
     assert int(count) > 1
 
 
-def test_nul_dense_area_is_bounded(helper: str, hostile: Hostile) -> None:
+def test_nul_dense_area_is_bounded(helper: str, hostile: ReadyChildren) -> None:
     pid = hostile.start([helper, "big", "4", "tail"])
     out = subprocess.run([sys.executable, "-c", LIMITED, str(pid)], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
@@ -117,7 +97,7 @@ SHAPES = [
 
 
 @pytest.mark.parametrize("raw", SHAPES, ids=lambda b: b.hex())
-def test_command_line_shapes_as_ps(helper: str, hostile: Hostile, raw: bytes) -> None:
+def test_command_line_shapes_as_ps(helper: str, hostile: ReadyChildren, raw: bytes) -> None:
     pid = hostile.start([helper, "args", raw.hex()])
     with open(f"/proc/{pid}/cmdline", "rb") as f:
         assert f.read() == raw
@@ -156,7 +136,7 @@ def test_setproctitle(spawn: object, tmp_path: Path) -> None:
             proc.stdout.close()
 
 
-def test_empty_argv(helper: str, hostile: Hostile) -> None:
+def test_empty_argv(helper: str, hostile: ReadyChildren) -> None:
     pid = hostile.start([helper, "empty-argv"])
     p = psi.process.Process(pid)
     with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -166,7 +146,7 @@ def test_empty_argv(helper: str, hostile: Hostile) -> None:
     assert (" ".join(p.args) or "?") == ps_args(pid)
 
 
-def test_environ_without_equals_as_getenv(helper: str, hostile: Hostile) -> None:
+def test_environ_without_equals_as_getenv(helper: str, hostile: ReadyChildren) -> None:
     psutil = pytest.importorskip("psutil")
     raw = b"HOME\0HOME=/root\0X=1\0X=2\0"
     pid = hostile.start([helper, "env", raw.hex()])
@@ -214,7 +194,7 @@ def test_environ_as_os_environ_of_the_process(tmp_path: Path) -> None:
             proc.stdout.close()
 
 
-def test_exe_deleted_and_exe_named_deleted(tmp_path: Path, hostile: Hostile, helper: str) -> None:
+def test_exe_deleted_and_exe_named_deleted(tmp_path: Path, hostile: ReadyChildren, helper: str) -> None:
     gone = tmp_path / "prog"
     named = tmp_path / "prog (deleted)"
     shutil.copy(helper, gone)
@@ -230,7 +210,7 @@ def test_exe_deleted_and_exe_named_deleted(tmp_path: Path, hostile: Hostile, hel
     assert ps_field(a, "exe") == f"{gone} (deleted)"
 
 
-def test_kill_after_pid_reuse_raises_and_spares_the_new_process(hostile: Hostile, helper: str) -> None:
+def test_kill_after_pid_reuse_raises_and_spares_the_new_process(hostile: ReadyChildren, helper: str) -> None:
     """A Process whose pid now names another process: kill raises
     NoSuchProcessError. The reuse is made in a new pid namespace, where
     ns_last_pid makes the next fork take the pid just freed."""
