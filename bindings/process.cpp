@@ -1,4 +1,7 @@
 // psi.process.Process: construction, lazy loading, identity and actions.
+#include <sys/resource.h>
+
+#include <atomic>
 #include <climits>
 #include <csignal>
 #include <functional>
@@ -41,6 +44,30 @@ psi::ProcessInfo identity_of(const PyProcess& p) {
     return id;
 }
 
+// Pidfds held by live Process objects. A standalone Process pins its
+// process (one descriptor) so that kill() reaches exactly the process read.
+// A program may keep thousands of Process objects, and RLIMIT_NOFILE is
+// often 1024: psi must not take the descriptors it needs for its own
+// files. Beyond a budget (an eighth of the soft limit, at most 1024) a
+// Process is not pinned and kill() pins at call time, as table rows do
+// (docs/limits.md).
+std::atomic<long> g_pinned{0};
+
+bool may_pin() {
+    struct rlimit r {};
+    rlim_t soft = ::getrlimit(RLIMIT_NOFILE, &r) == 0 ? r.rlim_cur : 1024;
+    if (soft == RLIM_INFINITY || soft > 8192) soft = 8192;
+    return g_pinned.load(std::memory_order_relaxed) < static_cast<long>(soft / 8);
+}
+
+std::shared_ptr<psi::ProcessHandle> counted(psi::ProcessHandle h) {
+    g_pinned.fetch_add(1, std::memory_order_relaxed);
+    return std::shared_ptr<psi::ProcessHandle>(new psi::ProcessHandle(std::move(h)), [](psi::ProcessHandle* q) {
+        delete q;
+        g_pinned.fetch_sub(1, std::memory_order_relaxed);
+    });
+}
+
 PyProcess construct(py::handle pid_obj) {
     std::int64_t pid = index_arg(pid_obj, "pid");
     if (pid < 0) throw py::value_error("pid must be >= 0, not " + std::to_string(pid));
@@ -54,9 +81,11 @@ PyProcess construct(py::handle pid_obj) {
             // Pinned right after the read. A pidfd that cannot be had (an old
             // kernel, no fd left, a process gone already) is no error here: the
             // process was read, and kill() falls back to its own checks.
-            std::error_code ec;
-            psi::ProcessHandle h = s.pin(read, ec);
-            if (h.pinned()) handle = std::make_shared<psi::ProcessHandle>(std::move(h));
+            if (may_pin()) {
+                std::error_code ec;
+                psi::ProcessHandle h = s.pin(read, ec);
+                if (h.pinned()) handle = counted(std::move(h));
+            }
             return read;
         });
     });

@@ -277,6 +277,33 @@ def test_process_kill_does_not_leak_pidfds(spawn: object) -> None:
             c.wait()
 
 
+def test_many_process_objects_leave_descriptors_to_the_program() -> None:
+    """Each Process pins its process with a pidfd, but only up to a budget
+    (an eighth of RLIMIT_NOFILE): keeping thousands of Process objects
+    under a 256-descriptor limit must leave the program able to open files,
+    and every one of them can still be killed (pinned at kill time)."""
+    script = textwrap.dedent(
+        """
+        import os, resource, psi
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+        psi.process.Process(os.getpid())  # opens the System's own /proc descriptor, once
+        base = len(os.listdir("/proc/self/fd"))
+        keep = [psi.process.Process(os.getpid()) for _ in range(2000)]
+        held = len(os.listdir("/proc/self/fd")) - base
+        files = [open("/dev/null") for _ in range(150)]
+        keep[-1].kill(0)
+        keep[0].kill(0)
+        del keep
+        print(held, len(files), len(os.listdir("/proc/self/fd")) - base - len(files))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    held, opened, left = (int(x) for x in out.stdout.split())
+    assert 0 < held <= 256 // 8
+    assert opened == 150 and left == 0
+
+
 def test_fifo_in_a_proc_tree_does_not_hang(tmp_path: Path) -> None:
     """Every per-process file replaced by a FIFO nobody writes: a listing in
     a subprocess (a hang fails by timeout, not by blocking the suite)."""
