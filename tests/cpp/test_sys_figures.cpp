@@ -135,6 +135,11 @@ TEST(SysParse, MeminfoAvailableFallbacks) {
     auto lxc = memory_from_meminfo(parse_meminfo("MemTotal: 100 kB\nMemFree: 30 kB\nMemAvailable: 900 kB\n"));
     ASSERT_TRUE(lxc);
     EXPECT_EQ(lxc->available, 30u * 1024);
+    // Damaged: MemFree above MemTotal (found by fuzz_linux_sys). Stay within total.
+    auto bad = memory_from_meminfo(parse_meminfo("MemTotal: 10 kB\nMemFree: 90 kB\nMemAvailable: 95 kB\n"));
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->available, 10u * 1024);
+    EXPECT_EQ(bad->used, 0u);
     EXPECT_FALSE(memory_from_meminfo(parse_meminfo("MemFree: 1 kB\n")));
     EXPECT_FALSE(memory_from_meminfo(parse_meminfo("MemTotal: 1\nMemFree: 1 kB\n")));  // no unit
 }

@@ -149,8 +149,9 @@ std::optional<MemoryInfo> memory_from_meminfo(const Meminfo& m) {
     // would be negative.
     std::uint64_t avail = m.mem_available.value_or(0);
     if (avail == 0 || avail > r.total) avail = r.free;
-    r.available = avail;
-    r.used = r.total >= avail ? r.total - avail : (r.total >= r.free ? r.total - r.free : 0);
+    // Only a damaged file has MemFree > MemTotal; available stays within total.
+    r.available = std::min(avail, r.total);
+    r.used = r.total - r.available;
     r.buffers = m.buffers.value_or(0);
     std::uint64_t cached = m.cached.value_or(0), srec = m.sreclaimable.value_or(0);
     r.cached = cached + srec < cached ? std::numeric_limits<std::uint64_t>::max() : cached + srec;
