@@ -12,7 +12,11 @@ namespace {
 // Nanoseconds a field advanced; 0 when it went backwards (see cpu_percent).
 double advanced(TimeSpec before, TimeSpec after) {
     if (after <= before) return 0;
-    return static_cast<double>((after - before).total_nanoseconds());
+    // In doubles: tick counters of a long-running (or damaged) system can
+    // exceed the ~292 years that fit in int64 nanoseconds (found by
+    // fuzz_linux_sys).
+    const TimeSpec d = after - before;
+    return static_cast<double>(d.tv_sec) * 1e9 + static_cast<double>(d.tv_nsec);
 }
 
 }  // namespace

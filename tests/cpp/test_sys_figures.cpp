@@ -53,6 +53,16 @@ TEST(CpuPercent, CounterGoingBackwardsCountsZero) {
     EXPECT_DOUBLE_EQ(p.busy, 50);
 }
 
+TEST(CpuPercent, HugeCountersDoNotOverflow) {
+    // 2^40 s apart: more than int64 nanoseconds hold (found by fuzz_linux_sys).
+    psi::CpuTimes a, b;
+    b.user = TimeSpec(std::int64_t{1} << 40, 0);
+    b.idle = TimeSpec(std::int64_t{1} << 40, 0);
+    auto p = psi::cpu_percent(a, b);
+    EXPECT_DOUBLE_EQ(p.user, 50);
+    EXPECT_DOUBLE_EQ(p.busy, 50);
+}
+
 TEST(CpuMax, RoundsUp) {
     EXPECT_EQ((psi::CpuMax{150000, 100000, "/"}.cpus()), 2);
     EXPECT_EQ((psi::CpuMax{200000, 100000, "/"}.cpus()), 2);
