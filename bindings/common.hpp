@@ -99,5 +99,6 @@ void register_process(py::module_& m);
 void register_table(py::module_& m);
 void register_system(py::module_& m);
 void register_mounts(py::module_& m);
+void register_sys_figures(py::module_& m);
 
 }  // namespace psi_py

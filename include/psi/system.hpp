@@ -19,6 +19,7 @@
 #include "psi/attr.hpp"
 #include "psi/error.hpp"
 #include "psi/process.hpp"
+#include "psi/sysinfo.hpp"
 #include "psi/timespec.hpp"
 
 namespace psi {
@@ -39,6 +40,12 @@ struct Options {
     // /proc read waits part of the time, so more threads than CPUs pay).
     // Each thread gets at least 128 processes: small tables use one.
     int threads = 1;
+    // Where the cgroup v2 hierarchy is mounted (Linux), for cgroup_limits()
+    // and effective_cpu_count(). Empty: the first cgroup2 mount listed in
+    // <proc_root>/self/mounts (on a hybrid v1/v2 system that is
+    // /sys/fs/cgroup/unified, not /sys/fs/cgroup). Tests point it at
+    // fixture trees.
+    std::string cgroup_root = {};
 };
 
 // The process table: snapshots of the thread-group leaders, sorted by pid.
@@ -185,6 +192,29 @@ public:
     std::vector<MountInfo> mounts(bool include_remote, std::error_code& ec);
     std::vector<MountInfo> mounts(bool include_remote, std::chrono::milliseconds timeout, std::error_code& ec);
 
+    // System-wide figures (psi/sysinfo.hpp). attr_not_implemented where the
+    // platform's backend does not provide one, attr_not_available where
+    // this system does not have it (no /proc/pressure, no cgroup v2).
+    // cpu_times: the sum over all CPUs, or with `percpu` one entry per
+    // online CPU (ascending CPU number).
+    std::vector<CpuTimes> cpu_times(bool percpu = false);
+    std::vector<CpuTimes> cpu_times(bool percpu, std::error_code& ec);
+    MemoryInfo memory();
+    MemoryInfo memory(std::error_code& ec);
+    SwapInfo swap();
+    SwapInfo swap(std::error_code& ec);
+    Pressure pressure();
+    Pressure pressure(std::error_code& ec);
+    CgroupLimits cgroup_limits();
+    CgroupLimits cgroup_limits(std::error_code& ec);
+    // CPUs this process can use: the CPUs of its affinity mask
+    // (sched_getaffinity, which the kernel already intersects with the
+    // active CPUs), lowered to the cgroup's cpu.max quota rounded up;
+    // at least 1. What a thread pool should size itself to. Never fails:
+    // what cannot be read does not lower it (no affinity call: the online
+    // CPU count).
+    int effective_cpu_count();
+
     // Name of a uid/gid, cached for this System; decimal id when unnamed.
     const std::string& user_name(std::uint32_t uid);
     const std::string& group_name(std::uint32_t gid);
@@ -207,6 +237,12 @@ inline ArchInfo arch() { return System().arch(); }
 inline LoadAvg loadavg() { return System().loadavg(); }
 inline TimeSpec boot_time() { return System().boot_time(); }
 inline TimeSpec uptime() { return System().uptime(); }
+inline std::vector<CpuTimes> cpu_times(bool percpu = false) { return System().cpu_times(percpu); }
+inline MemoryInfo memory() { return System().memory(); }
+inline SwapInfo swap() { return System().swap(); }
+inline Pressure pressure() { return System().pressure(); }
+inline CgroupLimits cgroup_limits() { return System().cgroup_limits(); }
+inline int effective_cpu_count() { return System().effective_cpu_count(); }
 inline std::vector<MountInfo> mounts(bool include_remote = false,
                                      std::chrono::milliseconds timeout = kDefaultMountTimeout) {
     return System().mounts(include_remote, timeout);

@@ -20,6 +20,23 @@ from psi._exceptions import (
 )
 from psi import _core
 from psi._core import TimeSpec, boottime, loadavg, uptime
+from psi._sysinfo import (
+    CgroupLimits,
+    CpuPercent,
+    CpuTimes,
+    Memory,
+    Pressure,
+    PressureLine,
+    PressureResource,
+    Swap,
+    cgroup_limits,
+    cpu_percent,
+    cpu_times,
+    effective_cpu_count,
+    memory,
+    pressure,
+    swap,
+)
 
 # Single-sourced: the compiled core reports PSI_VERSION_STRING, which CMake
 # generates from project(psi VERSION ...), the same line pyproject.toml reads.
@@ -29,6 +46,14 @@ from psi import arch, mount, process  # noqa: E402  (need the names above)
 
 __all__ = [
     "AttrInsufficientPrivsError",
+    "CgroupLimits",
+    "CpuPercent",
+    "CpuTimes",
+    "Memory",
+    "Pressure",
+    "PressureLine",
+    "PressureResource",
+    "Swap",
     "AttrNotAvailableError",
     "AttrNotImplementedError",
     "InsufficientPrivsError",
@@ -39,8 +64,15 @@ __all__ = [
     "__version__",
     "arch",
     "boottime",
+    "cgroup_limits",
+    "cpu_percent",
+    "cpu_times",
+    "effective_cpu_count",
     "loadavg",
+    "memory",
     "mount",
+    "pressure",
     "process",
+    "swap",
     "uptime",
 ]

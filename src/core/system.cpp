@@ -414,6 +414,83 @@ std::vector<MountInfo> System::mounts(bool include_remote, std::chrono::millisec
     return out;
 }
 
+// ---- system figures: each a backend call behind the two error styles ----
+
+namespace {
+
+template <class T, class F>
+T figure(System::Impl& impl, std::error_code& ec, F&& read) {
+    T out{};
+    ec = impl.ctx ? read(*impl.ctx, out) : make_error_code(errc::proc_root_unusable);
+    return out;
+}
+
+}  // namespace
+
+std::vector<CpuTimes> System::cpu_times(bool percpu, std::error_code& ec) {
+    return figure<std::vector<CpuTimes>>(*impl_, ec, [&](backend::Context& c, std::vector<CpuTimes>& out) {
+        return backend::cpu_times(c, percpu, out);
+    });
+}
+std::vector<CpuTimes> System::cpu_times(bool percpu) {
+    std::error_code ec;
+    auto out = cpu_times(percpu, ec);
+    throw_if(ec, "cpu times");
+    return out;
+}
+
+MemoryInfo System::memory(std::error_code& ec) {
+    return figure<MemoryInfo>(*impl_, ec, [](backend::Context& c, MemoryInfo& out) { return backend::memory(c, out); });
+}
+MemoryInfo System::memory() {
+    std::error_code ec;
+    auto out = memory(ec);
+    throw_if(ec, "memory");
+    return out;
+}
+
+SwapInfo System::swap(std::error_code& ec) {
+    return figure<SwapInfo>(*impl_, ec, [](backend::Context& c, SwapInfo& out) { return backend::swap(c, out); });
+}
+SwapInfo System::swap() {
+    std::error_code ec;
+    auto out = swap(ec);
+    throw_if(ec, "swap");
+    return out;
+}
+
+Pressure System::pressure(std::error_code& ec) {
+    return figure<Pressure>(*impl_, ec, [](backend::Context& c, Pressure& out) { return backend::pressure(c, out); });
+}
+Pressure System::pressure() {
+    std::error_code ec;
+    auto out = pressure(ec);
+    throw_if(ec, "pressure");
+    return out;
+}
+
+CgroupLimits System::cgroup_limits(std::error_code& ec) {
+    return figure<CgroupLimits>(*impl_, ec, [&](backend::Context& c, CgroupLimits& out) {
+        return backend::cgroup_limits(c, impl_->options.cgroup_root, out);
+    });
+}
+CgroupLimits System::cgroup_limits() {
+    std::error_code ec;
+    auto out = cgroup_limits(ec);
+    throw_if(ec, "cgroup limits");
+    return out;
+}
+
+int System::effective_cpu_count() {
+    int n = impl_->ctx ? backend::affinity_cpu_count(*impl_->ctx) : 0;
+    if (n <= 0) n = static_cast<int>(std::thread::hardware_concurrency());
+    if (n <= 0) n = 1;
+    std::error_code ec;
+    CgroupLimits limits = cgroup_limits(ec);
+    if (!ec && limits.cpu_max) n = std::min(n, limits.cpu_max->cpus());
+    return std::max(n, 1);
+}
+
 const std::string& System::user_name(std::uint32_t uid) { return impl_->names.user(uid); }
 const std::string& System::group_name(std::uint32_t gid) { return impl_->names.group(gid); }
 
