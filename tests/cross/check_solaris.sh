@@ -82,6 +82,11 @@ set -- $ver
 sed -e "s/@PROJECT_VERSION_MAJOR@/$1/" -e "s/@PROJECT_VERSION_MINOR@/$2/" \
   -e "s/@PROJECT_VERSION_PATCH@/$3/" -e "s/@PROJECT_VERSION@/$1.$2.$3/" \
   "$root/cmake/version.hpp.in" >"$gen/psi/version.hpp"
+# help_text.inc (psi-ps --help, included by src/cli/help.cpp) is generated
+# by CMake from src/cli/psi-ps.help, as in the real build.
+cmake "-DHELP=$root/src/cli/psi-ps.help" "-DTEMPLATE=$root/src/cli/psi-ps.1.in" "-DVERSION=$1.$2.$3" \
+  "-DOUT_INC=$gen/help_text.inc" "-DOUT_MAN=$build/psi-ps.1" -P "$root/cmake/PsiHelp.cmake" >/dev/null \
+  || fail "could not generate psi-ps's help text (cmake/PsiHelp.cmake)"
 
 # The probe: fails to compile unless layout.hpp compiled its static_assert
 # block (it is guarded by __sun and _LP64).
