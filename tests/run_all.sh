@@ -128,8 +128,12 @@ if [ "${PSI_TEST_SANITIZE:-1}" = 1 ]; then
     -Cbuild-dir="$root/build/py-asan"
   shims=$build/asan-shims
   mkdir -p "$shims"
-  printf '#!/bin/sh\nunset LD_PRELOAD\nexec %s "$@"\n' "$(command -v ps)" >"$shims/ps"
-  chmod +x "$shims/ps"
+  # Every procps tool the tests run (ps, free, pgrep) hangs with libasan
+  # preloaded: each gets a shim that drops LD_PRELOAD.
+  for tool in ps free pgrep; do
+    printf '#!/bin/sh\nunset LD_PRELOAD\nexec %s "$@"\n' "$(command -v "$tool")" >"$shims/$tool"
+    chmod +x "$shims/$tool"
+  done
   cc=${CXX:-g++}
   preload="$($cc -print-file-name=libasan.so):$($cc -print-file-name=libubsan.so)"
   PATH="$shims:$avenv/bin:$PATH" LD_PRELOAD="$preload" PSI_TEST_ASAN=1 \

@@ -85,3 +85,16 @@ def test_text_that_moved_under_ps_is_accepted_numbers_are_not(zoo: Any) -> None:
     assert _run(pid, a, _line(pid, 1, b"S", b"zoo: flap 20"), a).problems or not plain_process(pid)
     # A number outside ps's two readings (widened by the slack) is not accepted.
     assert _run(pid, a, _line(pid, 900, b"S", b"zoo: flap 20"), b).problems
+
+
+def test_run_state_may_move_only_for_a_process_that_wakes(zoo: Any, plain: int) -> None:
+    # The retitling process wakes every 20 ms: R between two S readings is
+    # a reading at another moment. A sleeper that does not wake must show
+    # ps's letter, and the flags after the letter must match either way.
+    flap = zoo.pids()["flap"]
+    ps = _line(flap, 1, b"S", b"zoo: flap 1")
+    assert not _run(flap, ps, _line(flap, 1, b"R", b"zoo: flap 1"), ps).problems
+    assert _run(flap, ps, _line(flap, 1, b"R+", b"zoo: flap 1"), ps).problems
+    assert _run(flap, ps, _line(flap, 1, b"T", b"zoo: flap 1"), ps).problems
+    ps = _line(plain, 1, b"S", b"sleep 900")
+    assert _run(plain, ps, _line(plain, 1, b"R", b"sleep 900"), ps).problems

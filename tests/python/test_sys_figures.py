@@ -100,8 +100,11 @@ def test_cpu_times_close_to_psutil() -> None:
 
 
 def _free_mem() -> List[int]:
-    out = subprocess.run(["free", "-b", "-w"], capture_output=True, text=True, check=True,
-                         env={**os.environ, "LC_ALL": "C"}).stdout
+    # Without LD_PRELOAD: procps tools hang with the sanitizer runtimes
+    # preloaded (the ASan run of this suite preloads them into Python).
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+    out = subprocess.run(["free", "-b", "-w"], capture_output=True, text=True, check=True, timeout=60,
+                         env={**env, "LC_ALL": "C"}).stdout
     for line in out.splitlines():
         if line.startswith("Mem:"):
             return [int(v) for v in line.split()[1:]]
