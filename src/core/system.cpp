@@ -57,15 +57,34 @@ void fill_names(detail::NameCache& names, backend::Context& ctx, ProcessInfo& p)
     p.groups_read |= Group::names;
 }
 
-// backend::read_process, plus what the core fills for every backend: an
-// attribute of a read group that the backend leaves unset does not exist
-// on this platform (exe_deleted is Linux's).
-std::error_code read_backend(backend::Context& ctx, int pid, Groups groups, ProcessInfo& out,
-                             const std::uint64_t* expect_start) {
-    std::error_code ec = backend::read_process(ctx, pid, groups, out, expect_start);
-    if (!ec && groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
+// The one pid check: what a backend is ever asked about is 0..INT_MAX.
+bool valid_pid(std::int64_t pid) { return pid >= 0 && pid <= INT_MAX; }
+
+// The liveness protocol (core/backend_process.hpp), the same for every
+// backend: identity first, then the groups, then at most one re-check.
+// With `expect` (a snapshot's start ticks), a pid that now names another
+// process is no_such_process before anything is written to `out`.
+std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, ProcessInfo& out,
+                             const std::uint64_t* expect) {
+    backend::Identity id;
+    if (std::error_code ec = backend::identify(ctx, pid, expect, id)) return ec;
+    if (expect && id.start_ticks != *expect) return make_error_code(errc::no_such_process);
+    if (backend::read_groups(ctx, pid, groups, id, out)) {
+        // A read failed as if the process had gone: it has only if its
+        // identity record is gone too, or now shows another process.
+        std::uint64_t now = 0;
+        if (backend::start_ticks(ctx, pid, now, &id.start_ticks) || now != id.start_ticks)
+            return make_error_code(errc::no_such_process);
+    }
+    out.pid = pid;
+    out.start_ticks = id.start_ticks;
+    out.is_kernel_thread = id.kind.kernel_thread;
+    // An attribute of a read group that the backend leaves unset does not
+    // exist on this platform (exe_deleted is Linux's).
+    if (groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
         out.exe_deleted.fail(AttrStatus::not_implemented);
-    return ec;
+    out.groups_read |= groups;
+    return {};
 }
 
 // Groups the backend must read to serve `wanted` given what `have` holds.
@@ -117,9 +136,9 @@ std::vector<int> System::pids() {
 ProcessInfo System::process(std::int64_t pid, Groups groups, std::error_code& ec) {
     ec.clear();
     ProcessInfo info;
-    if (pid < 0 || pid > INT_MAX) { ec = make_error_code(errc::invalid_argument); return info; }
+    if (!valid_pid(pid)) { ec = make_error_code(errc::invalid_argument); return info; }
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return info; }
-    ec = read_backend(*impl_->ctx, static_cast<int>(pid), backend_groups(groups, {}) | Group::stat, info, nullptr);
+    ec = read_checked(*impl_->ctx, static_cast<int>(pid), backend_groups(groups, {}) | Group::stat, info, nullptr);
     if (!ec && groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, info);
     return info;
 }
@@ -134,10 +153,17 @@ ProcessInfo System::process(std::int64_t pid, Groups groups) {
 void System::read_more(ProcessInfo& proc, Groups groups, std::error_code& ec) {
     ec.clear();
     Groups need = backend_groups(groups, proc.groups_read);
+    if (!valid_pid(proc.pid)) { ec = make_error_code(errc::invalid_argument); return; }
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
     if (!need.empty()) {
-        ec = read_backend(*impl_->ctx, proc.pid, need, proc, &proc.start_ticks);
+        // Into a copy: a process that turns out gone (or its pid reused)
+        // only after some groups were read must leave `proc` as it was.
+        // A reused pid is refused before any read; the copy covers the
+        // rarer case the re-check catches.
+        ProcessInfo work = proc;
+        ec = read_checked(*impl_->ctx, proc.pid, need, work, &proc.start_ticks);
         if (ec) return;
+        proc = std::move(work);
     }
     if (groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, proc);
 }
@@ -150,10 +176,11 @@ void System::read_more(ProcessInfo& proc, Groups groups) {
 
 void System::refresh(ProcessInfo& proc, std::error_code& ec) {
     ec.clear();
+    if (!valid_pid(proc.pid)) { ec = make_error_code(errc::invalid_argument); return; }
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
     ProcessInfo fresh;
     Groups wanted = proc.groups_read | Group::stat;
-    ec = read_backend(*impl_->ctx, proc.pid, backend_groups(wanted, {}), fresh, &proc.start_ticks);
+    ec = read_checked(*impl_->ctx, proc.pid, backend_groups(wanted, {}), fresh, &proc.start_ticks);
     if (ec) return;
     if (wanted.has(Group::names)) fill_names(impl_->names, *impl_->ctx, fresh);
     proc = std::move(fresh);
@@ -181,7 +208,7 @@ void read_slice(backend::Context& ctx, Groups need, std::vector<ProcessInfo>& pr
         // name string, the row itself) drops this row only. Never out of a
         // reader thread: std::thread would call std::terminate.
         try {
-            if (read_backend(ctx, p.pid, need, p, nullptr)) p.pid = -1;
+            if (read_checked(ctx, p.pid, need, p, nullptr)) p.pid = -1;
         } catch (const std::bad_alloc&) {
             p = ProcessInfo();
             p.pid = -1;
@@ -276,7 +303,7 @@ ProcessTable System::table(Groups groups) {
 }
 
 bool System::exists(const ProcessInfo& proc) {
-    if (!impl_->ctx) return false;
+    if (!impl_->ctx || !valid_pid(proc.pid)) return false;
     std::uint64_t ticks = 0;
     return !backend::start_ticks(*impl_->ctx, proc.pid, ticks, &proc.start_ticks) && ticks == proc.start_ticks;
 }
@@ -358,7 +385,9 @@ void System::kill(const ProcessInfo& proc, int sig) {
     throw_if(ec, pid_what(proc.pid) + ": kill(" + std::to_string(sig) + ")");
 }
 
-ArchInfo System::arch() { return backend::arch(*impl_->ctx); }
+// Without a context (the non-throwing constructor failed) there is no
+// backend to ask: the documented empty ArchInfo (include/psi/system.hpp).
+ArchInfo System::arch() { return impl_->ctx ? backend::arch(*impl_->ctx) : ArchInfo(); }
 
 LoadAvg System::loadavg(std::error_code& ec) {
     LoadAvg out;

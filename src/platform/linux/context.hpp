@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/backend.hpp"
+#include "core/backend_process.hpp"
 #include "platform/linux/parse.hpp"
 #include "platform/posix/proc_root.hpp"
 
@@ -24,6 +24,10 @@ struct Context : posix::ProcRoot {
     TimeSpec boot;
     std::int64_t boot_checked_ns = 0;
     bool boot_known = false;
+    // The stat line identify parsed, for the read_groups call that follows
+    // (backend_process.hpp). Its comm views ctx.buf: valid until the next
+    // read into the buffer, so read_groups uses it first.
+    linux_proc::StatFields stat;
 };
 
 }  // namespace psi::backend

@@ -142,25 +142,30 @@ std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const s
     return {};
 }
 
-std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
-                             const std::uint64_t* expect_start) {
-    if (pid < 0) return make_error_code(errc::invalid_argument);
+std::error_code identify(Context& ctx, int pid, const std::uint64_t*, Identity& out) {
+    // stat is the identity (start ticks) and the existence check, and tells
+    // kernel threads and zombies apart for the other reads. It stays parsed
+    // in ctx (its comm still points into ctx.buf) for read_groups.
     char path[posix::kPathMax];
-    // stat is always read: it is the identity (start ticks) and existence
-    // check, and tells kernel threads and zombies apart for the others.
     format_path(path, pid, "stat");
     auto r = read_file(ctx, path, true);
     if (r.err) return detail::classify_process_error(r.err);
     auto st = linux_proc::parse_stat(r.data);
     if (!st) return make_error_code(errc::parse_error);
-    if (expect_start && st->starttime != *expect_start) return make_error_code(errc::no_such_process);
-    out.pid = pid;
+    ctx.stat = *st;
     out.start_ticks = st->starttime;
-    out.is_kernel_thread = (st->fields >= 9 && (st->flags & kPfKthread)) || (st->fields >= 4 && st->ppid == 2) ||
-                           pid == 2;
-    detail::ProcessKind kind{out.is_kernel_thread, st->state == 'Z' || st->state == 'X' || st->state == 'x'};
-    if (groups.has(Group::stat)) fill_stat(ctx, *st, out);
+    out.kind.kernel_thread =
+        (st->fields >= 9 && (st->flags & kPfKthread)) || (st->fields >= 4 && st->ppid == 2) || pid == 2;
+    out.kind.zombie = st->state == 'Z' || st->state == 'X' || st->state == 'x';
+    return {};
+}
 
+bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, ProcessInfo& out) {
+    const detail::ProcessKind& kind = id.kind;
+    // First, while ctx.buf still holds the stat line identify parsed.
+    if (groups.has(Group::stat)) fill_stat(ctx, ctx.stat, out);
+
+    char path[posix::kPathMax];
     bool maybe_gone = false;
     // status, when asked for, also carries what statm and the directory
     // owner would give (VmRSS is the same counter sum as statm's resident),
@@ -231,14 +236,7 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
         else out.wchan.set(std::string(linux_proc::parse_wchan(w.data)));
     }
 
-    if (maybe_gone) {
-        // A read failed as if the process had gone: it has only if stat
-        // is gone too (or now belongs to another process).
-        std::uint64_t ticks = 0;
-        if (start_ticks(ctx, pid, ticks) || ticks != out.start_ticks) return make_error_code(errc::no_such_process);
-    }
-    out.groups_read |= groups;
-    return {};
+    return maybe_gone;
 }
 
 std::error_code send_signal(Context& ctx, int pid, int sig) { return posix::send_signal(ctx, pid, sig); }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backend_system.hpp"
 #include "platform/linux/context.hpp"
 #include "platform/linux/sys_parse.hpp"
 

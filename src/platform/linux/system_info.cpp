@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "core/backend_system.hpp"
 #include "platform/linux/context.hpp"
 #include "platform/posix/fs_sizes.hpp"
 #include "platform/posix/system_facts.hpp"

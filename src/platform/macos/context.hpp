@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/backend.hpp"
+#include "core/backend_process.hpp"
 #include "platform/macos/parse.hpp"
 
 namespace psi::backend {
@@ -47,6 +47,10 @@ struct Context {
     // PROC_PIDLISTTHREADS buffer (thread handles), reused.
     std::vector<std::uint64_t> threads;
     long page_size = 4096;
+    // The row identify chose (a listing's or `row_scratch`, read afresh),
+    // for the read_groups call that follows (backend_process.hpp).
+    kinfo_proc row_scratch{};
+    const kinfo_proc* row = nullptr;
 };
 
 }  // namespace psi::backend

@@ -213,28 +213,28 @@ bool fill_procargs(Context& ctx, int pid, Groups groups, ProcessInfo& out, const
 
 std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t*) {
     (void)ctx;
-    if (pid < 0) return make_error_code(errc::invalid_argument);
     kinfo_proc kp{};
     if (auto ec = macos::fetch_one(pid, kp)) return ec;
     ticks = macos::row_start_ticks(kp);
     return {};
 }
 
-std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
-                             const std::uint64_t* expect_start) {
-    if (pid < 0) return make_error_code(errc::invalid_argument);
-    // The row is the identity and existence check; a table's row comes
-    // from the listing's KERN_PROC_ALL, a later check reads the kernel.
-    kinfo_proc scratch{};
-    const kinfo_proc* row = nullptr;
-    if (auto ec = macos::row_for(ctx, pid, expect_start == nullptr, scratch, row)) return ec;
-    const std::uint64_t ticks = macos::row_start_ticks(*row);
-    if (expect_start && ticks != *expect_start) return make_error_code(errc::no_such_process);
-    out.pid = pid;
-    out.start_ticks = ticks;
+std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Identity& out) {
+    // The row is the identity and existence check; a first read (a table's)
+    // takes it from the listing's KERN_PROC_ALL, a later check (expect set)
+    // asks the kernel.
+    ctx.row = nullptr;
+    if (auto ec = macos::row_for(ctx, pid, expect == nullptr, ctx.row_scratch, ctx.row)) return ec;
+    out.start_ticks = macos::row_start_ticks(*ctx.row);
     // pid 0 is kernel_task: no user address space, no executable file.
-    out.is_kernel_thread = pid == 0;
-    const detail::ProcessKind kind{out.is_kernel_thread, row->kp_proc.p_stat == SZOMB};
+    out.kind.kernel_thread = pid == 0;
+    out.kind.zombie = ctx.row->kp_proc.p_stat == SZOMB;
+    return {};
+}
+
+bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, ProcessInfo& out) {
+    const kinfo_proc* row = ctx.row;
+    const detail::ProcessKind& kind = id.kind;
     const auto& e = row->kp_eproc;
 
     if (groups.has(Group::stat)) fill_row(*row, pid, out);
@@ -285,14 +285,7 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
         else maybe_gone |= detail::record_attr_failure(out.cwd, n <= 0 ? errno : 0, kind);
     }
 
-    if (maybe_gone) {
-        // A read failed as if the process had gone: it has only if its
-        // KERN_PROC_PID row is gone or now belongs to another process.
-        std::uint64_t now_ticks = 0;
-        if (start_ticks(ctx, pid, now_ticks) || now_ticks != ticks) return make_error_code(errc::no_such_process);
-    }
-    out.groups_read |= groups;
-    return {};
+    return maybe_gone;
 }
 
 std::error_code send_signal(Context& ctx, int pid, int sig) {

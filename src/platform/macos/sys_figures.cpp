@@ -16,6 +16,7 @@
 #include <sys/sysctl.h>
 #include <unistd.h>
 
+#include "core/backend_system.hpp"
 #include "platform/macos/context.hpp"
 
 namespace psi::backend {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "core/backend_system.hpp"
 #include "platform/macos/context.hpp"
 #include "platform/posix/system_facts.hpp"
 

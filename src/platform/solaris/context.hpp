@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/backend.hpp"
+#include "core/backend_process.hpp"
 #include "platform/posix/proc_root.hpp"
 #include "platform/solaris/parse.hpp"
 
@@ -24,6 +24,9 @@ struct Context : posix::ProcRoot {
     // pr_ttydev the same way: there is no name for it in the record).
     std::optional<std::vector<std::pair<std::uint64_t, std::string>>> ttys;
     bool ttys_rescanned = false;
+    // The psinfo identify read, for the read_groups call that follows
+    // (backend_process.hpp).
+    solaris_proc::Psinfo psinfo;
 };
 
 }  // namespace psi::backend

@@ -187,18 +187,20 @@ std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const s
     return {};
 }
 
-std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& out,
-                             const std::uint64_t* expect_start) {
-    if (pid < 0) return make_error_code(errc::invalid_argument);
+std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Identity& out) {
     std::error_code ec;
     auto ps = read_psinfo(ctx, pid, ec);
     if (!ps) return ec;
-    const std::uint64_t ticks = identity_of(*ps, expect_start);
-    if (expect_start && ticks != *expect_start) return make_error_code(errc::no_such_process);
-    out.pid = pid;
-    out.start_ticks = ticks;
-    out.is_kernel_thread = ps->is_system();
-    detail::ProcessKind kind{out.is_kernel_thread, ps->is_zombie()};
+    out.start_ticks = identity_of(*ps, expect);
+    out.kind.kernel_thread = ps->is_system();
+    out.kind.zombie = ps->is_zombie();
+    ctx.psinfo = std::move(*ps);
+    return {};
+}
+
+bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, ProcessInfo& out) {
+    const sp::Psinfo* ps = &ctx.psinfo;
+    const detail::ProcessKind& kind = id.kind;
 
     bool maybe_gone = false;
     if (groups.has(Group::stat)) maybe_gone |= fill_stat(ctx, pid, *ps, kind, out);
@@ -222,15 +224,7 @@ std::error_code read_process(Context& ctx, int pid, Groups groups, ProcessInfo& 
     // pr_lwp.pr_wchan is an address (Solaris ps prints it in hex), not a name.
     if (groups.has(Group::wchan)) out.wchan.fail(AttrStatus::not_implemented);
 
-    if (maybe_gone) {
-        // A read failed as if the process had gone: it has only if psinfo
-        // is gone too, or now shows another process.
-        std::uint64_t t = 0;
-        if (start_ticks(ctx, pid, t, &out.start_ticks) || t != out.start_ticks)
-            return make_error_code(errc::no_such_process);
-    }
-    out.groups_read |= groups;
-    return {};
+    return maybe_gone;
 }
 
 std::error_code send_signal(Context& ctx, int pid, int sig) { return posix::send_signal(ctx, pid, sig); }

@@ -6,6 +6,7 @@
 // we cannot check on a machine that has never run this backend. An
 // unchecked figure would be worse than none. Pressure stall information
 // and cgroups are Linux facilities.
+#include "core/backend_system.hpp"
 #include "platform/solaris/context.hpp"
 
 namespace psi::backend {

@@ -20,6 +20,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "core/backend_system.hpp"
 #include "platform/solaris/context.hpp"
 #include "platform/posix/fs_sizes.hpp"
 #include "platform/posix/system_facts.hpp"
