@@ -116,6 +116,10 @@ class System {
 public:
     explicit System(Options options = {});
     // Non-throwing construction: ec is set when the proc root is unusable.
+    // Such a System stays safe to use: every error_code form reports
+    // proc_root_unusable, every throwing form throws it, arch() returns an
+    // empty ArchInfo (cpu_count 0), exists() false, effective_cpu_count()
+    // the online CPU count; options() and the name lookups work as usual.
     System(Options options, std::error_code& ec);
     ~System();
     System(System&&) noexcept;

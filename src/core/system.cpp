@@ -153,9 +153,9 @@ ProcessInfo System::process(std::int64_t pid, Groups groups) {
 void System::read_more(ProcessInfo& proc, Groups groups, std::error_code& ec) {
     ec.clear();
     Groups need = backend_groups(groups, proc.groups_read);
-    if (!valid_pid(proc.pid)) { ec = make_error_code(errc::invalid_argument); return; }
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
     if (!need.empty()) {
+        if (!valid_pid(proc.pid)) { ec = make_error_code(errc::invalid_argument); return; }
         // Into a copy: a process that turns out gone (or its pid reused)
         // only after some groups were read must leave `proc` as it was.
         // A reused pid is refused before any read; the copy covers the

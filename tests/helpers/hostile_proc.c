@@ -1,5 +1,5 @@
 /* A process that makes its own /proc entries hostile, for the hardening
- * tests (tests/cpp/test_hostile.cpp, tests/python/test_hostile.py,
+ * tests (tests/linux/test_hostile.cpp, tests/python/test_hostile.py,
  * tests/cli/test_cli_hostile_lib.py). It changes what the kernel shows as
  * its argument and environment areas, prints "ready" and sleeps until
  * killed (or until its parent dies: PR_SET_PDEATHSIG).
