@@ -27,7 +27,7 @@ struct Listing {
 };
 
 struct Context {
-    // The last listing. A row serves at most one read_process of this
+    // The last listing. A row serves at most one identify of this
     // context without expect_start, and only within kTableTtlNs of the
     // listing: anything later (refresh, a lazy read, System::process long
     // after pids()) asks the kernel afresh, so a stale row is never returned
