@@ -22,6 +22,12 @@ namespace {
 using psi::Group;
 using psi::Groups;
 using Info = psi::ProcessInfo;
+using A = psi::AttrId;
+
+// An attribute's groups, from the registry (psi/fields.hpp), folded at
+// compile time: a getter does no lookup.
+template <A id>
+constexpr Groups kNeeds = psi::attr_groups(id);
 
 // Sets the Attr* error of an attribute without a value; returns nullptr so
 // getters can `return fail(...)`. No C++ exception on this path: a listing
@@ -73,7 +79,7 @@ Groups owner_group(const PyProcess& p) {
 }
 
 PyObject* real_name(PyProcess& p, psi::Attr<std::string> Info::*member, const char* name) {
-    return text(get(p, member, Group::creds | Group::names, name));
+    return text(get(p, member, kNeeds<A::ruser>, name));
 }
 
 PyObject* eff_name(PyProcess& p, psi::Attr<std::string> Info::*member, const char* name) {
@@ -168,7 +174,7 @@ const std::vector<std::string>* argv_of(PyProcess& p, const char* name) {
     static const std::vector<std::string> kNoArgs;
     ensure_groups(p, Group::stat | Group::args);
     if (p.info.is_kernel_thread && p.info.args.status() == psi::AttrStatus::not_available) return &kNoArgs;
-    return get(p, &Info::args, Group::args, name);
+    return get(p, &Info::args, kNeeds<A::args>, name);
 }
 
 PyObject* argc_of(PyProcess& p, const char* name) {
@@ -196,87 +202,78 @@ using Getter = PyObject* (*)(PyProcess&, const char*);
 struct AttrDef {
     const char* name;
     Getter get;
-    Groups groups;  // what reading it eagerly needs (ProcessTable(attrs=...))
+    psi::AttrId id;  // its registry row: the groups reading it eagerly needs
     const char* doc;
 };
 
-constexpr Groups kStat = Group::stat;
-constexpr Groups kOwner = Group::owner;
-constexpr Groups kCreds = Group::creds;
-constexpr Groups kNames = Group::owner | Group::names;
-constexpr Groups kRealNames = Group::creds | Group::names;
-constexpr Groups kCommand = Group::args | Group::stat;
-
 #define PSI_GETTER(expr) +[](PyProcess& p, [[maybe_unused]] const char* n) -> PyObject* { return expr; }
-#define PSI_INT(member, grp) PSI_GETTER(integer(get(p, &Info::member, grp, n)))
-#define PSI_TEXT(member, grp) PSI_GETTER(text(get(p, &Info::member, grp, n)))
-#define PSI_TIME(member) PSI_GETTER(time(get(p, &Info::member, kStat, n)))
+#define PSI_INT(member) PSI_GETTER(integer(get(p, &Info::member, kNeeds<A::member>, n)))
+#define PSI_TEXT(member) PSI_GETTER(text(get(p, &Info::member, kNeeds<A::member>, n)))
+#define PSI_TIME(member) PSI_GETTER(time(get(p, &Info::member, kNeeds<A::member>, n)))
 #define PSI_EID(member) PSI_GETTER(integer(get(p, &Info::member, owner_group(p), n)))
+#define PSI_DERIVED(T, attr, expr) \
+    PSI_GETTER(derived<T>(p, kNeeds<A::attr>, n, [](const Info& i) { return expr; }))
 
-const AttrDef kAttrs[] = {
-    {"pid", PSI_GETTER(PyLong_FromLong(p.info.pid)), {}, "process id"},
-    {"ppid", PSI_INT(ppid, kStat), kStat, "parent process id"},
-    {"pgrp", PSI_INT(pgrp, kStat), kStat, "process group id"},
-    {"sid", PSI_INT(sid, kStat), kStat, "session id"},
-    {"name", PSI_TEXT(name, kStat), kStat, "accounting name (at most 15 characters on Linux)"},
-    {"exe", PSI_TEXT(exe, Group::exe), Group::exe, "absolute path of the executable"},
-    {"exe_deleted", PSI_GETTER(boolean(get(p, &Info::exe_deleted, Group::exe, n))), Group::exe,
+// One row per registry attribute that psi.Process has (psi::AttrInfo::python),
+// in the order of PROCESS_ATTRIBUTES; the aliases follow from
+// psi::attribute_aliases.
+constexpr AttrDef kAttrs[] = {
+    {"pid", PSI_GETTER(PyLong_FromLong(p.info.pid)), A::pid, "process id"},
+    {"ppid", PSI_INT(ppid), A::ppid, "parent process id"},
+    {"pgrp", PSI_INT(pgrp), A::pgrp, "process group id"},
+    {"sid", PSI_INT(sid), A::sid, "session id"},
+    {"name", PSI_TEXT(name), A::name, "accounting name (at most 15 characters on Linux)"},
+    {"exe", PSI_TEXT(exe), A::exe, "absolute path of the executable"},
+    {"exe_deleted", PSI_GETTER(boolean(get(p, &Info::exe_deleted, kNeeds<A::exe_deleted>, n))), A::exe_deleted,
      "True when the executable was deleted since exec (exe is then the path it had)"},
-    {"args", PSI_GETTER(args_tuple(argv_of(p, n))), Group::args,
-     "argv as a tuple of str; () for kernel threads"},
-    {"argc", &argc_of, Group::args, "len(args)"},
-    {"command", PSI_GETTER(derived<std::string>(p, kCommand, n, [](const Info& i) { return i.command(); })),
-     kCommand, "' '.join(args), or name when args is empty"},
-    {"env", PSI_GETTER(env_dict(get(p, &Info::env, Group::env, n))), Group::env, "environment as a dict"},
-    {"cwd", PSI_TEXT(cwd, Group::cwd), Group::cwd, "current working directory"},
-    {"euid", PSI_EID(euid), kOwner, "effective user id"},
-    {"egid", PSI_EID(egid), kOwner, "effective group id"},
-    {"ruid", PSI_INT(ruid, kCreds), kCreds, "real user id"},
-    {"rgid", PSI_INT(rgid, kCreds), kCreds, "real group id"},
-    {"euser", PSI_GETTER(eff_name(p, &Info::euser, n)), kNames,
+    {"args", PSI_GETTER(args_tuple(argv_of(p, n))), A::args, "argv as a tuple of str; () for kernel threads"},
+    {"argc", &argc_of, A::argc, "len(args)"},
+    {"command", PSI_DERIVED(std::string, command, i.command()), A::command,
+     "' '.join(args), or name when args is empty"},
+    {"env", PSI_GETTER(env_dict(get(p, &Info::env, kNeeds<A::env>, n))), A::env, "environment as a dict"},
+    {"cwd", PSI_TEXT(cwd), A::cwd, "current working directory"},
+    {"euid", PSI_EID(euid), A::euid, "effective user id"},
+    {"egid", PSI_EID(egid), A::egid, "effective group id"},
+    {"ruid", PSI_INT(ruid), A::ruid, "real user id"},
+    {"rgid", PSI_INT(rgid), A::rgid, "real group id"},
+    {"euser", PSI_GETTER(eff_name(p, &Info::euser, n)), A::euser,
      "effective user name (decimal uid when it has no name)"},
-    {"egroup", PSI_GETTER(eff_name(p, &Info::egroup, n)), kNames,
+    {"egroup", PSI_GETTER(eff_name(p, &Info::egroup, n)), A::egroup,
      "effective group name (decimal gid when it has no name)"},
-    {"ruser", PSI_GETTER(real_name(p, &Info::ruser, n)), kRealNames, "real user name"},
-    {"rgroup", PSI_GETTER(real_name(p, &Info::rgroup, n)), kRealNames, "real group name"},
+    {"ruser", PSI_GETTER(real_name(p, &Info::ruser, n)), A::ruser, "real user name"},
+    {"rgroup", PSI_GETTER(real_name(p, &Info::rgroup, n)), A::rgroup, "real group name"},
     {"terminal",
      PSI_GETTER([&]() -> PyObject* {
-         const std::string* t = get(p, &Info::terminal, kStat, n);
+         const std::string* t = get(p, &Info::terminal, kNeeds<A::terminal>, n);
          if (t && t->empty()) Py_RETURN_NONE;
          return text(t);
      }()),
-     kStat, "controlling terminal path, or None"},
+     A::terminal, "controlling terminal path, or None"},
     {"status", PSI_GETTER([&]() -> PyObject* {
-         const psi::ProcStatus* s = get(p, &Info::status, kStat, n);
+         const psi::ProcStatus* s = get(p, &Info::status, kNeeds<A::status>, n);
          return s ? PyLong_FromLong(static_cast<int>(*s)) : nullptr;
      }()),
-     kStat, "one of the PROC_STATUS_* constants"},
-    {"nice", PSI_INT(nice, kStat), kStat, "nice value"},
-    {"priority", PSI_INT(priority, kStat), kStat, "real-time priority: 0 for normal tasks, 1..99 FIFO/RR"},
-    {"nthreads", PSI_INT(nthreads, kStat), kStat, "number of threads"},
-    {"processor", PSI_INT(processor, kStat), kStat, "CPU the process last ran on (as ps psr)"},
-    {"wchan", PSI_TEXT(wchan, Group::wchan), Group::wchan,
+     A::status, "one of the PROC_STATUS_* constants"},
+    {"nice", PSI_INT(nice), A::nice, "nice value"},
+    {"priority", PSI_INT(priority), A::priority, "real-time priority: 0 for normal tasks, 1..99 FIFO/RR"},
+    {"nthreads", PSI_INT(nthreads), A::nthreads, "number of threads"},
+    {"processor", PSI_INT(processor), A::processor, "CPU the process last ran on (as ps psr)"},
+    {"wchan", PSI_TEXT(wchan), A::wchan,
      "kernel function the process sleeps in; '' when it runs or the kernel will not say"},
-    {"flags", PSI_INT(flags, kStat), kStat, "kernel process flags word"},
-    {"start_time", PSI_TIME(start_time), kStat, "start instant (UTC) as a TimeSpec"},
-    {"jiffies", PSI_INT(jiffies, kStat), kStat, "Linux: start time in clock ticks since boot"},
-    {"utime", PSI_TIME(utime), kStat, "user CPU time as a TimeSpec"},
-    {"stime", PSI_TIME(stime), kStat, "system CPU time as a TimeSpec"},
-    {"cputime", PSI_GETTER(derived<psi::TimeSpec>(p, kStat, n, [](const Info& i) { return i.cputime(); })), kStat,
-     "utime + stime"},
-    {"pcpu", PSI_GETTER(derived<double>(p, kStat, n, [](const Info& i) { return i.pcpu(psi::now()); })), kStat,
-     "lifetime CPU percentage, as ps computes %cpu"},
-    {"rss", PSI_INT(rss, Group::memory), Group::memory, "resident set size in bytes"},
-    {"vsz", PSI_INT(vsz, kStat), kStat, "virtual memory size in bytes"},
-    {"zoneid", PSI_INT(zoneid, kStat), kStat, "Solaris: zone id (AttrNotImplementedError elsewhere)"},
-    {"zonename", PSI_TEXT(zonename, kStat | Group::names), kStat | Group::names,
-     "Solaris: zone name (AttrNotImplementedError elsewhere)"},
-    {"parent", &parent_of, kStat, "the parent Process, or None"},
-    // Seed-era (PSI 0.2) names, kept as aliases.
-    {"command_path", PSI_TEXT(exe, Group::exe), Group::exe, "alias of exe"},
-    {"user", PSI_GETTER(eff_name(p, &Info::euser, n)), kNames, "alias of euser"},
+    {"flags", PSI_INT(flags), A::flags, "kernel process flags word"},
+    {"start_time", PSI_TIME(start_time), A::start_time, "start instant (UTC) as a TimeSpec"},
+    {"jiffies", PSI_INT(jiffies), A::jiffies, "Linux: start time in clock ticks since boot"},
+    {"utime", PSI_TIME(utime), A::utime, "user CPU time as a TimeSpec"},
+    {"stime", PSI_TIME(stime), A::stime, "system CPU time as a TimeSpec"},
+    {"cputime", PSI_DERIVED(psi::TimeSpec, cputime, i.cputime()), A::cputime, "utime + stime"},
+    {"pcpu", PSI_DERIVED(double, pcpu, i.pcpu(psi::now())), A::pcpu, "lifetime CPU percentage, as ps computes %cpu"},
+    {"rss", PSI_INT(rss), A::rss, "resident set size in bytes"},
+    {"vsz", PSI_INT(vsz), A::vsz, "virtual memory size in bytes"},
+    {"zoneid", PSI_INT(zoneid), A::zoneid, "Solaris: zone id (AttrNotImplementedError elsewhere)"},
+    {"zonename", PSI_TEXT(zonename), A::zonename, "Solaris: zone name (AttrNotImplementedError elsewhere)"},
+    {"parent", &parent_of, A::parent, "the parent Process, or None"},
     {"start_datetime", PSI_GETTER([&]() -> PyObject* {
-         const psi::TimeSpec* t = get(p, &Info::start_time, kStat, n);
+         const psi::TimeSpec* t = get(p, &Info::start_time, kNeeds<A::start_datetime>, n);
          if (!t) return nullptr;
          psi::TimeSpec when = *t;  // by value: the conversion runs Python code
          try {
@@ -285,29 +282,32 @@ const AttrDef kAttrs[] = {
              // A start no datetime can hold (a damaged or fake proc): the
              // attribute has no value, like any other unreadable one.
              if (!e.matches(PyExc_OverflowError)) throw;
-             return fail(p, psi::AttrStatus::not_available, EOVERFLOW, kStat, n);
+             return fail(p, psi::AttrStatus::not_available, EOVERFLOW, kNeeds<A::start_datetime>, n);
          }
      }()),
-     kStat, "start_time as a naive local datetime"},
-    {"resident_size", PSI_INT(rss, Group::memory), Group::memory, "alias of rss"},
-    {"virtual_size", PSI_INT(vsz, kStat), kStat, "alias of vsz"},
-    {"parent_pid", PSI_INT(ppid, kStat), kStat, "alias of ppid"},
-    {"threads", PSI_INT(nthreads, kStat), kStat, "alias of nthreads"},
-    {"current_uid", PSI_EID(euid), kOwner, "alias of euid"},
-    {"current_gid", PSI_EID(egid), kOwner, "alias of egid"},
-    {"current_user", PSI_GETTER(eff_name(p, &Info::euser, n)), kNames, "alias of euser"},
-    {"current_group", PSI_GETTER(eff_name(p, &Info::egroup, n)), kNames, "alias of egroup"},
-    {"real_uid", PSI_INT(ruid, kCreds), kCreds, "alias of ruid"},
-    {"real_gid", PSI_INT(rgid, kCreds), kCreds, "alias of rgid"},
-    {"real_user", PSI_GETTER(real_name(p, &Info::ruser, n)), kRealNames, "alias of ruser"},
-    {"real_group", PSI_GETTER(real_name(p, &Info::rgroup, n)), kRealNames, "alias of rgroup"},
+     A::start_datetime, "start_time as a naive local datetime"},
 };
+
+// Each row is its registry row, and every registry attribute marked for
+// Python has a row: checked when compiling.
+constexpr bool rows_match_registry() {
+    std::size_t python_rows = 0;
+    for (const psi::AttrInfo& r : psi::attribute_table) python_rows += r.python ? 1 : 0;
+    if (python_rows != std::size(kAttrs)) return false;
+    for (const AttrDef& a : kAttrs) {
+        const psi::AttrInfo& r = psi::attr_info(a.id);
+        if (!r.python || r.name != std::string_view(a.name)) return false;
+    }
+    return true;
+}
+static_assert(rows_match_registry(), "kAttrs must hold exactly the registry's Python attributes, by their names");
 
 #undef PSI_GETTER
 #undef PSI_INT
 #undef PSI_TEXT
 #undef PSI_TIME
 #undef PSI_EID
+#undef PSI_DERIVED
 
 // Turns any C++ exception into a Python one; the getset protocol wants a
 // NULL return with the error set, not a C++ throw.
@@ -340,13 +340,35 @@ PyObject* getter(PyObject* self, void* closure) {
     return nullptr;
 }
 
+// The alias rows: each a copy of its target's row under the alias name
+// (errors name what the caller asked for), built once.
+const std::vector<AttrDef>& alias_defs() {
+    static const std::vector<AttrDef> defs = [] {
+        static std::vector<std::string> docs;  // the rows point into these
+        docs.reserve(std::size(psi::attribute_aliases));
+        std::vector<AttrDef> v;
+        for (const psi::AttrAlias& a : psi::attribute_aliases) {
+            for (const AttrDef& d : kAttrs) {
+                if (d.id != a.target) continue;
+                docs.push_back("alias of " + std::string(d.name));
+                v.push_back(AttrDef{a.alias.data(), d.get, d.id, docs.back().c_str()});
+            }
+        }
+        return v;
+    }();
+    return defs;
+}
+
 }  // namespace
 
 void install_process_attributes(py::handle cls) {
     static std::vector<PyGetSetDef> defs;  // must outlive the type
     defs.clear();
-    defs.reserve(std::size(kAttrs));
+    defs.reserve(std::size(kAttrs) + alias_defs().size());
     for (const AttrDef& a : kAttrs) {
+        defs.push_back(PyGetSetDef{a.name, &getter, nullptr, a.doc, const_cast<AttrDef*>(&a)});
+    }
+    for (const AttrDef& a : alias_defs()) {
         defs.push_back(PyGetSetDef{a.name, &getter, nullptr, a.doc, const_cast<AttrDef*>(&a)});
     }
     auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
@@ -360,6 +382,7 @@ void install_process_attributes(py::handle cls) {
 std::vector<const char*> process_attribute_names() {
     std::vector<const char*> names;
     for (const AttrDef& a : kAttrs) names.push_back(a.name);
+    for (const AttrDef& a : alias_defs()) names.push_back(a.name);
     return names;
 }
 
@@ -375,15 +398,12 @@ Groups groups_for_names(py::handle names) {
         Py_ssize_t size = 0;
         const char* utf8 = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
         if (!utf8) PyErr_Clear();
-        bool found = false;
-        for (const AttrDef& a : kAttrs) {
-            if (utf8 && std::string_view(utf8, static_cast<std::size_t>(size)) == a.name) {
-                g |= a.groups;
-                found = true;
-                break;
-            }
-        }
-        if (!found) throw py::value_error("unknown Process attribute: " + std::string(py::repr(item)));
+        // The registry knows names and aliases; only those psi.Process has
+        // count (the C++-only ones are unknown here).
+        const psi::AttrInfo* row =
+            utf8 ? psi::find_attribute(std::string_view(utf8, static_cast<std::size_t>(size))) : nullptr;
+        if (!row || !row->python) throw py::value_error("unknown Process attribute: " + std::string(py::repr(item)));
+        g |= row->groups;
     }
     return g;
 }

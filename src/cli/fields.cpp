@@ -39,19 +39,4 @@ const FieldDef* find_field(std::string_view name) {
     return (it != fields.end() && it->name == name) ? &*it : nullptr;
 }
 
-std::string groups_text(psi::Groups g) {
-    static const std::pair<psi::Group, const char*> names[] = {
-        {psi::Group::stat, "stat"}, {psi::Group::memory, "memory"}, {psi::Group::owner, "owner"},
-        {psi::Group::creds, "creds"}, {psi::Group::args, "args"}, {psi::Group::env, "env"},
-        {psi::Group::exe, "exe"}, {psi::Group::cwd, "cwd"}, {psi::Group::names, "names"}, {psi::Group::wchan, "wchan"},
-    };
-    std::string out;
-    for (const auto& [grp, name] : names) {
-        if (!g.has(grp)) continue;
-        if (!out.empty()) out.push_back('|');
-        out += name;
-    }
-    return out.empty() ? "-" : out;
-}
-
 }  // namespace psi_ps

@@ -1,13 +1,17 @@
 // fields.hpp - the field registry of psi-ps.
 //
-// Each output field names the psi::Group(s) its value is read from, so a
-// listing asks System::table() for exactly the union of the groups of its
-// columns, sort keys and selection (htop keeps a similar per-column table).
+// Each output field names the registry attributes (psi/fields.hpp) it
+// shows; their groups are what it reads, so a listing asks System::table()
+// for exactly the union of the groups of its columns, sort keys and
+// selection (htop keeps a similar per-column table).
 // A field renders in two ways: as procps ps text (width, alignment, '-' for
 // no value) and as a typed Value for --json, --csv and --sort.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -81,13 +85,41 @@ private:
 using TextFn = int (*)(const Env&, const psi::ProcessInfo&, std::string& out, int max_cells);
 using ValueFn = void (*)(const Env&, const psi::ProcessInfo&, Value& out);
 
+// The registry attributes a field shows (psi/fields.hpp). A field never
+// spells a group mask: its groups are those of its attributes.
+class Shows {
+public:
+    static constexpr std::size_t kMax = 8;
+    constexpr Shows() = default;
+    constexpr Shows(std::initializer_list<psi::AttrId> ids) {
+        // More than kMax ids fails to compile (the tables are constexpr).
+        for (psi::AttrId id : ids) ids_[n_++] = id;
+    }
+    std::span<const psi::AttrId> ids() const { return {ids_.data(), n_}; }
+    constexpr psi::Groups groups() const {
+        psi::Groups g;
+        for (std::size_t i = 0; i < n_; ++i) g |= psi::attr_groups(ids_[i]);
+        return g;
+    }
+
+private:
+    std::array<psi::AttrId, kMax> ids_{};
+    std::size_t n_ = 0;
+};
+
 struct FieldDef {
+    constexpr FieldDef(std::string_view name_, std::string_view header_, int width_, Align align_, bool pid_width_,
+                       Shows shows_, TextFn text_, ValueFn value_, std::string_view help_)
+        : name(name_), header(header_), width(width_), align(align_), pid_width(pid_width_), shows(shows_),
+          needs(shows_.groups()), text(text_), value(value_), help(help_) {}
+
     std::string_view name;
     std::string_view header;
     int width;
     Align align;
     bool pid_width;  // ps CF_PIDMAX: as wide as pid_max's digits
-    psi::Groups needs;
+    Shows shows;
+    psi::Groups needs;  // the groups of `shows`, computed at compile time
     TextFn text;
     ValueFn value;
     std::string_view help;
@@ -96,8 +128,6 @@ struct FieldDef {
 // All fields, sorted by name (aliases included).
 std::span<const FieldDef> all_fields();
 const FieldDef* find_field(std::string_view name);
-// "stat|memory" style list of a group set, for --list-fields and the docs.
-std::string groups_text(psi::Groups g);
 
 // The fields of each domain, defined in fields_ids.cpp, fields_state.cpp,
 // fields_usage.cpp and fields_cmd.cpp; all_fields() merges them.

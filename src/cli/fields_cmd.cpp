@@ -6,7 +6,6 @@
 
 namespace psi_ps {
 
-using psi::Group;
 using psi::ProcessInfo;
 
 namespace {
@@ -135,20 +134,20 @@ void v_cwd(const Env&, const ProcessInfo& p, Value& v) {
     else v.clear();
 }
 
-constexpr psi::Groups kName = Group::stat;
-constexpr psi::Groups kArgs = Group::args | Group::stat;  // stat: "[name]", zombie state
 constexpr Align U = Align::unlimited;
 
-const FieldDef kFields[] = {
-    {"args", "COMMAND", 27, U, false, kArgs, t_args, v_args, "command line (arguments)"},
-    {"cmd", "CMD", 27, U, false, kArgs, t_args, v_args, "command line (arguments)"},
-    {"comm", "COMMAND", 15, U, false, kName, t_comm, v_comm, "command name (accounting name)"},
-    {"command", "COMMAND", 27, U, false, kArgs, t_args, v_args, "command line (arguments)"},
-    {"cwd", "CWD", 27, U, false, Group::cwd, t_cwd, v_cwd, "current working directory (ps: always '-')"},
-    {"exe", "EXE", 27, U, false, Group::exe, t_exe, v_exe, "path of the executable"},
-    {"fname", "COMMAND", 8, Align::left, false, kName, t_fname, v_comm, "command name, first 8 cells"},
-    {"ucmd", "CMD", 15, U, false, kName, t_comm, v_comm, "command name (accounting name)"},
-    {"ucomm", "COMMAND", 15, U, false, kName, t_comm, v_comm, "command name (accounting name)"},
+using A = psi::AttrId;
+
+constexpr FieldDef kFields[] = {
+    {"args", "COMMAND", 27, U, false, {A::command, A::status_letter}, t_args, v_args, "command line (arguments)"},
+    {"cmd", "CMD", 27, U, false, {A::command, A::status_letter}, t_args, v_args, "command line (arguments)"},
+    {"comm", "COMMAND", 15, U, false, {A::name}, t_comm, v_comm, "command name (accounting name)"},
+    {"command", "COMMAND", 27, U, false, {A::command, A::status_letter}, t_args, v_args, "command line (arguments)"},
+    {"cwd", "CWD", 27, U, false, {A::cwd}, t_cwd, v_cwd, "current working directory (ps: always '-')"},
+    {"exe", "EXE", 27, U, false, {A::exe, A::exe_deleted}, t_exe, v_exe, "path of the executable"},
+    {"fname", "COMMAND", 8, Align::left, false, {A::name}, t_fname, v_comm, "command name, first 8 cells"},
+    {"ucmd", "CMD", 15, U, false, {A::name}, t_comm, v_comm, "command name (accounting name)"},
+    {"ucomm", "COMMAND", 15, U, false, {A::name}, t_comm, v_comm, "command name (accounting name)"},
 };
 
 }  // namespace

@@ -6,7 +6,6 @@
 
 namespace psi_ps {
 
-using psi::Group;
 using psi::ProcessInfo;
 
 namespace {
@@ -71,43 +70,40 @@ void v_egroup(const Env&, const ProcessInfo& p, Value& v) { name_value(v, p.egro
 void v_rgroup(const Env&, const ProcessInfo& p, Value& v) { name_value(v, p.rgroup); }
 void v_zone(const Env&, const ProcessInfo& p, Value& v) { name_value(v, p.zonename); }
 
-constexpr psi::Groups kStat = Group::stat;
-constexpr psi::Groups kOwner = Group::owner;
-constexpr psi::Groups kCreds = Group::creds;
-constexpr psi::Groups kOwnerNames = Group::owner | Group::names;
-constexpr psi::Groups kCredsNames = Group::creds | Group::names;
 
 constexpr Align R = Align::right;
 constexpr Align U = Align::user;
 
 // Names, headers and widths are procps ps 4.0.2's (ps/output.c format_array).
-const FieldDef kFields[] = {
-    {"egid", "EGID", 5, R, false, kOwner, t_egid, v_egid, "effective group id"},
-    {"egroup", "EGROUP", 8, U, false, kOwnerNames, t_egroup, v_egroup, "effective group name"},
-    {"euid", "EUID", 5, R, false, kOwner, t_euid, v_euid, "effective user id"},
-    {"euser", "EUSER", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name"},
-    {"gid", "GID", 5, R, false, kOwner, t_egid, v_egid, "effective group id"},
-    {"group", "GROUP", 8, U, false, kOwnerNames, t_egroup, v_egroup, "effective group name"},
-    {"pgid", "PGID", 5, R, true, kStat, t_pgid, v_pgid, "process group id"},
-    {"pgrp", "PGRP", 5, R, true, kStat, t_pgid, v_pgid, "process group id"},
-    {"pid", "PID", 5, R, true, psi::groups::none, t_pid, v_pid, "process id"},
-    {"ppid", "PPID", 5, R, true, kStat, t_ppid, v_ppid, "parent process id"},
-    {"rgid", "RGID", 5, R, false, kCreds, t_rgid, v_rgid, "real group id"},
-    {"rgroup", "RGROUP", 8, U, false, kCredsNames, t_rgroup, v_rgroup, "real group name"},
-    {"ruid", "RUID", 5, R, false, kCreds, t_ruid, v_ruid, "real user id"},
-    {"ruser", "RUSER", 8, U, false, kCredsNames, t_ruser, v_ruser, "real user name"},
-    {"sess", "SESS", 5, R, true, kStat, t_sid, v_sid, "session id"},
-    {"session", "SESS", 5, R, true, kStat, t_sid, v_sid, "session id"},
-    {"sid", "SID", 5, R, true, kStat, t_sid, v_sid, "session id"},
-    {"tgid", "TGID", 5, R, true, psi::groups::none, t_pid, v_pid, "thread group id (= pid)"},
-    {"tpgid", "TPGID", 5, R, true, kStat, t_tpgid, v_tpgid, "foreground process group of the terminal (-1: none)"},
-    {"uid", "UID", 5, R, false, kOwner, t_euid, v_euid, "effective user id"},
-    {"uid_hack", "UID", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name (-f's UID)"},
-    {"uname", "USER", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name"},
-    {"user", "USER", 8, U, false, kOwnerNames, t_euser, v_euser, "effective user name"},
+using A = psi::AttrId;
+
+constexpr FieldDef kFields[] = {
+    {"egid", "EGID", 5, R, false, {A::egid}, t_egid, v_egid, "effective group id"},
+    {"egroup", "EGROUP", 8, U, false, {A::egroup}, t_egroup, v_egroup, "effective group name"},
+    {"euid", "EUID", 5, R, false, {A::euid}, t_euid, v_euid, "effective user id"},
+    {"euser", "EUSER", 8, U, false, {A::euser}, t_euser, v_euser, "effective user name"},
+    {"gid", "GID", 5, R, false, {A::egid}, t_egid, v_egid, "effective group id"},
+    {"group", "GROUP", 8, U, false, {A::egroup}, t_egroup, v_egroup, "effective group name"},
+    {"pgid", "PGID", 5, R, true, {A::pgrp}, t_pgid, v_pgid, "process group id"},
+    {"pgrp", "PGRP", 5, R, true, {A::pgrp}, t_pgid, v_pgid, "process group id"},
+    {"pid", "PID", 5, R, true, {A::pid}, t_pid, v_pid, "process id"},
+    {"ppid", "PPID", 5, R, true, {A::ppid}, t_ppid, v_ppid, "parent process id"},
+    {"rgid", "RGID", 5, R, false, {A::rgid}, t_rgid, v_rgid, "real group id"},
+    {"rgroup", "RGROUP", 8, U, false, {A::rgroup}, t_rgroup, v_rgroup, "real group name"},
+    {"ruid", "RUID", 5, R, false, {A::ruid}, t_ruid, v_ruid, "real user id"},
+    {"ruser", "RUSER", 8, U, false, {A::ruser}, t_ruser, v_ruser, "real user name"},
+    {"sess", "SESS", 5, R, true, {A::sid}, t_sid, v_sid, "session id"},
+    {"session", "SESS", 5, R, true, {A::sid}, t_sid, v_sid, "session id"},
+    {"sid", "SID", 5, R, true, {A::sid}, t_sid, v_sid, "session id"},
+    {"tgid", "TGID", 5, R, true, {A::pid}, t_pid, v_pid, "thread group id (= pid)"},
+    {"tpgid", "TPGID", 5, R, true, {A::tpgid}, t_tpgid, v_tpgid, "foreground process group of the terminal (-1: none)"},
+    {"uid", "UID", 5, R, false, {A::euid}, t_euid, v_euid, "effective user id"},
+    {"uid_hack", "UID", 8, U, false, {A::euser}, t_euser, v_euser, "effective user name (-f's UID)"},
+    {"uname", "USER", 8, U, false, {A::euser}, t_euser, v_euser, "effective user name"},
+    {"user", "USER", 8, U, false, {A::euser}, t_euser, v_euser, "effective user name"},
     // Solaris ps(1) fields (not in procps): '-' off Solaris.
-    {"zone", "ZONE", 8, U, false, kStat | Group::names, t_zone, v_zone, "zone name (Solaris)"},
-    {"zoneid", "ZONEID", 6, R, false, kStat, t_zoneid, v_zoneid, "zone id (Solaris)"},
+    {"zone", "ZONE", 8, U, false, {A::zonename}, t_zone, v_zone, "zone name (Solaris)"},
+    {"zoneid", "ZONEID", 6, R, false, {A::zoneid}, t_zoneid, v_zoneid, "zone id (Solaris)"},
 };
 
 }  // namespace

@@ -8,7 +8,6 @@
 
 namespace psi_ps {
 
-using psi::Group;
 using psi::ProcessInfo;
 
 namespace {
@@ -233,41 +232,41 @@ void v_wchan(const Env&, const ProcessInfo& p, Value& v) {
 int t_dash(const Env&, const ProcessInfo&, std::string& o, int) { return text_dash(o); }
 void v_null(const Env&, const ProcessInfo&, Value& v) { v.clear(); }
 
-constexpr psi::Groups kStat = Group::stat;
-// 'L' needs VmLck from status, as ps reads it; status also supplies rss and
-// the ids, so the listing swaps statm + fstatat for it rather than adding.
-constexpr psi::Groups kStatLocked = Group::stat | Group::creds;
-constexpr psi::Groups kNone = psi::groups::none;
 constexpr Align L = Align::left;
 constexpr Align R = Align::right;
 
-const FieldDef kFields[] = {
-    {"addr", "ADDR", 4, R, false, kNone, t_dash, v_null, "always '-' (as in ps)"},
-    {"addr_1", "ADDR", 1, L, false, kNone, t_dash, v_null, "always '-' (as in ps -l)"},
-    {"class", "CLS", 3, L, false, kStat, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
-    {"cls", "CLS", 3, R, false, kStat, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
-    {"f", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
-    {"flag", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
-    {"flags", "F", 1, R, false, kStat, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
-    {"intpri", "PRI", 3, R, false, kStat, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
-    {"ni", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' unless SCHED_OTHER or SCHED_BATCH)"},
-    {"nice", "NI", 3, R, false, kStat, t_nice, v_nice, "nice value ('-' unless SCHED_OTHER or SCHED_BATCH)"},
-    {"nlwp", "NLWP", 4, R, false, kStat, t_nlwp, v_nlwp, "number of threads"},
-    {"opri", "PRI", 3, R, false, kStat, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
-    {"policy", "POL", 3, L, false, kStat, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
-    {"pri", "PRI", 3, R, false, kStat, t_prio<39, -1>, v_prio<39, -1>, "priority, 39 - kernel priority"},
-    {"priority", "PRI", 3, R, false, kStat, t_prio<0, 1>, v_prio<0, 1>, "kernel priority (stat field 18)"},
-    {"psr", "PSR", 3, R, false, kStat, t_psr, v_psr, "processor the process last ran on"},
-    {"rtprio", "RTPRIO", 6, R, false, kStat, t_rtprio, v_rtprio, "real-time priority ('-' if not real-time)"},
-    {"s", "S", 1, L, false, kStat, t_state, v_state, "state letter"},
-    {"sched", "SCH", 3, R, false, kStat, t_sched, v_sched, "scheduling policy number (SCHED_*)"},
-    {"stat", "STAT", 4, L, false, kStatLocked, t_stat, v_stat, "state letter and ps's flag letters"},
-    {"state", "S", 1, L, false, kStat, t_state, v_state, "state letter"},
-    {"thcount", "THCNT", 5, R, false, kStat, t_nlwp, v_nlwp, "number of threads"},
-    {"tname", "TTY", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
-    {"tt", "TT", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
-    {"tty", "TT", 8, L, false, kStat, t_tty, v_tty, "controlling terminal ('?' for none)"},
-    {"wchan", "WCHAN", 6, L, false, Group::wchan, t_wchan, v_wchan,
+using A = psi::AttrId;
+
+constexpr FieldDef kFields[] = {
+    {"addr", "ADDR", 4, R, false, {}, t_dash, v_null, "always '-' (as in ps)"},
+    {"addr_1", "ADDR", 1, L, false, {}, t_dash, v_null, "always '-' (as in ps -l)"},
+    {"class", "CLS", 3, L, false, {A::policy}, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
+    {"cls", "CLS", 3, R, false, {A::policy}, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
+    {"f", "F", 1, R, false, {A::flags}, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
+    {"flag", "F", 1, R, false, {A::flags}, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
+    {"flags", "F", 1, R, false, {A::flags}, t_flags, v_flags, "kernel flags, bits 6-8, octal"},
+    {"intpri", "PRI", 3, R, false, {A::kernel_priority}, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
+    {"ni", "NI", 3, R, false, {A::nice, A::policy}, t_nice, v_nice, "nice value ('-' unless SCHED_OTHER or SCHED_BATCH)"},
+    {"nice", "NI", 3, R, false, {A::nice, A::policy}, t_nice, v_nice, "nice value ('-' unless SCHED_OTHER or SCHED_BATCH)"},
+    {"nlwp", "NLWP", 4, R, false, {A::nthreads}, t_nlwp, v_nlwp, "number of threads"},
+    {"opri", "PRI", 3, R, false, {A::kernel_priority}, t_prio<60, 1>, v_prio<60, 1>, "priority, 60 + kernel priority"},
+    {"policy", "POL", 3, L, false, {A::policy}, t_class, v_class, "scheduling policy: TS FF RR B ISO IDL DLN"},
+    {"pri", "PRI", 3, R, false, {A::kernel_priority}, t_prio<39, -1>, v_prio<39, -1>, "priority, 39 - kernel priority"},
+    {"priority", "PRI", 3, R, false, {A::kernel_priority}, t_prio<0, 1>, v_prio<0, 1>, "kernel priority (stat field 18)"},
+    {"psr", "PSR", 3, R, false, {A::processor}, t_psr, v_psr, "processor the process last ran on"},
+    {"rtprio", "RTPRIO", 6, R, false, {A::priority, A::policy}, t_rtprio, v_rtprio, "real-time priority ('-' if not real-time)"},
+    {"s", "S", 1, L, false, {A::status_letter}, t_state, v_state, "state letter"},
+    {"sched", "SCH", 3, R, false, {A::policy}, t_sched, v_sched, "scheduling policy number (SCHED_*)"},
+    // 'L' needs locked (VmLck from status, as ps reads it): its group, creds,
+    // also gives rss and the ids, so the listing reads status instead of
+    // statm and the fstatat rather than in addition to them.
+    {"stat", "STAT", 4, L, false, {A::status_letter, A::nice, A::locked, A::sid, A::nthreads, A::pgrp, A::tpgid}, t_stat, v_stat, "state letter and ps's flag letters"},
+    {"state", "S", 1, L, false, {A::status_letter}, t_state, v_state, "state letter"},
+    {"thcount", "THCNT", 5, R, false, {A::nthreads}, t_nlwp, v_nlwp, "number of threads"},
+    {"tname", "TTY", 8, L, false, {A::terminal}, t_tty, v_tty, "controlling terminal ('?' for none)"},
+    {"tt", "TT", 8, L, false, {A::terminal}, t_tty, v_tty, "controlling terminal ('?' for none)"},
+    {"tty", "TT", 8, L, false, {A::terminal}, t_tty, v_tty, "controlling terminal ('?' for none)"},
+    {"wchan", "WCHAN", 6, L, false, {A::wchan}, t_wchan, v_wchan,
      "kernel function it sleeps in ('-' when running)"},
 };
 

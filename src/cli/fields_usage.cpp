@@ -5,7 +5,6 @@
 
 namespace psi_ps {
 
-using psi::Group;
 using psi::ProcessInfo;
 using psi::TimeSpec;
 
@@ -293,34 +292,34 @@ void v_pmem(const Env& env, const ProcessInfo& p, Value& v) {
     else v.clear();
 }
 
-constexpr psi::Groups kStat = Group::stat;
-constexpr psi::Groups kMem = Group::memory;
 constexpr Align R = Align::right;
 
-const FieldDef kFields[] = {
-    {"%cpu", "%CPU", 4, R, false, kStat, t_pcpu, v_pcpu, "CPU time / elapsed time, percent"},
-    {"%mem", "%MEM", 4, R, false, kMem, t_pmem, v_pmem, "resident set / physical memory, percent"},
-    {"bsdstart", "START", 6, R, false, kStat, t_bsdstart, v_start, "start time, BSD style"},
-    {"bsdtime", "TIME", 6, R, false, kStat, t_bsdtime, v_time, "CPU time, mmm:ss"},
-    {"c", "C", 2, R, false, kStat, t_c, v_c, "integer %cpu, at most 99"},
-    {"cputime", "TIME", 8, R, false, kStat, t_time, v_time, "CPU time (user + system)"},
-    {"cputimes", "TIME", 8, R, false, kStat, t_times, v_time, "CPU time in seconds"},
-    {"etime", "ELAPSED", 11, R, false, kStat, t_etime, v_etime, "time since start, [[dd-]hh:]mm:ss"},
-    {"etimes", "ELAPSED", 7, R, false, kStat, t_etimes, v_etimes, "time since start, seconds"},
-    {"lstart", "STARTED", 24, R, false, kStat, t_lstart, v_start, "start time, full date"},
-    {"pcpu", "%CPU", 4, R, false, kStat, t_pcpu, v_pcpu, "CPU time / elapsed time, percent"},
-    {"pmem", "%MEM", 4, R, false, kMem, t_pmem, v_pmem, "resident set / physical memory, percent"},
-    {"rss", "RSS", 5, R, false, kMem, t_kib<0>, v_kib<0>, "resident set size, KiB"},
-    {"rssize", "RSS", 5, R, false, kMem, t_kib<0>, v_kib<0>, "resident set size, KiB"},
-    {"rsz", "RSZ", 5, R, false, kMem, t_kib<0>, v_kib<0>, "resident set size, KiB"},
-    {"start", "STARTED", 8, R, false, kStat, t_start, v_start, "start time (date if over a day ago)"},
-    {"start_time", "START", 5, R, false, kStat, t_stime, v_start, "start time, HH:MM, MonDD or year"},
-    {"stime", "STIME", 5, R, false, kStat, t_stime, v_start, "start time, HH:MM, MonDD or year"},
-    {"sz", "SZ", 5, R, false, kStat, t_sz, v_sz, "virtual size in pages"},
-    {"time", "TIME", 8, R, false, kStat, t_time, v_time, "CPU time, [dd-]hh:mm:ss"},
-    {"times", "TIME", 8, R, false, kStat, t_times, v_time, "CPU time in seconds"},
-    {"vsize", "VSZ", 6, R, false, kStat, t_kib<1>, v_kib<1>, "virtual memory size, KiB"},
-    {"vsz", "VSZ", 6, R, false, kStat, t_kib<1>, v_kib<1>, "virtual memory size, KiB"},
+using A = psi::AttrId;
+
+constexpr FieldDef kFields[] = {
+    {"%cpu", "%CPU", 4, R, false, {A::pcpu}, t_pcpu, v_pcpu, "CPU time / elapsed time, percent"},
+    {"%mem", "%MEM", 4, R, false, {A::rss}, t_pmem, v_pmem, "resident set / physical memory, percent"},
+    {"bsdstart", "START", 6, R, false, {A::start_time}, t_bsdstart, v_start, "start time, BSD style"},
+    {"bsdtime", "TIME", 6, R, false, {A::cputime}, t_bsdtime, v_time, "CPU time, mmm:ss"},
+    {"c", "C", 2, R, false, {A::pcpu}, t_c, v_c, "integer %cpu, at most 99"},
+    {"cputime", "TIME", 8, R, false, {A::cputime}, t_time, v_time, "CPU time (user + system)"},
+    {"cputimes", "TIME", 8, R, false, {A::cputime}, t_times, v_time, "CPU time in seconds"},
+    {"etime", "ELAPSED", 11, R, false, {A::start_time, A::jiffies}, t_etime, v_etime, "time since start, [[dd-]hh:]mm:ss"},
+    {"etimes", "ELAPSED", 7, R, false, {A::start_time, A::jiffies}, t_etimes, v_etimes, "time since start, seconds"},
+    {"lstart", "STARTED", 24, R, false, {A::start_time}, t_lstart, v_start, "start time, full date"},
+    {"pcpu", "%CPU", 4, R, false, {A::pcpu}, t_pcpu, v_pcpu, "CPU time / elapsed time, percent"},
+    {"pmem", "%MEM", 4, R, false, {A::rss}, t_pmem, v_pmem, "resident set / physical memory, percent"},
+    {"rss", "RSS", 5, R, false, {A::rss}, t_kib<0>, v_kib<0>, "resident set size, KiB"},
+    {"rssize", "RSS", 5, R, false, {A::rss}, t_kib<0>, v_kib<0>, "resident set size, KiB"},
+    {"rsz", "RSZ", 5, R, false, {A::rss}, t_kib<0>, v_kib<0>, "resident set size, KiB"},
+    {"start", "STARTED", 8, R, false, {A::start_time}, t_start, v_start, "start time (date if over a day ago)"},
+    {"start_time", "START", 5, R, false, {A::start_time}, t_stime, v_start, "start time, HH:MM, MonDD or year"},
+    {"stime", "STIME", 5, R, false, {A::start_time}, t_stime, v_start, "start time, HH:MM, MonDD or year"},
+    {"sz", "SZ", 5, R, false, {A::vsz}, t_sz, v_sz, "virtual size in pages"},
+    {"time", "TIME", 8, R, false, {A::cputime}, t_time, v_time, "CPU time, [dd-]hh:mm:ss"},
+    {"times", "TIME", 8, R, false, {A::cputime}, t_times, v_time, "CPU time in seconds"},
+    {"vsize", "VSZ", 6, R, false, {A::vsz}, t_kib<1>, v_kib<1>, "virtual memory size, KiB"},
+    {"vsz", "VSZ", 6, R, false, {A::vsz}, t_kib<1>, v_kib<1>, "virtual memory size, KiB"},
 };
 
 }  // namespace

@@ -25,7 +25,7 @@ void print_fields(OutBuf& out, bool detailed) {
     for (const FieldDef& f : all_fields()) {
         std::string name(f.name), header(f.header);
         if (detailed) {
-            std::string groups = groups_text(f.needs);
+            std::string groups = f.needs.empty() ? std::string("-") : psi::groups_text(f.needs);
             std::string help(f.help);
             std::snprintf(line, sizeof line, "%-12s %-8s %5d  %-18s %s\n", name.c_str(), header.c_str(), f.width,
                           groups.c_str(), help.c_str());

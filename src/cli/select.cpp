@@ -5,7 +5,6 @@
 
 namespace psi_ps {
 
-using psi::Group;
 using psi::ProcessInfo;
 
 namespace {
@@ -76,14 +75,18 @@ int ppid_of(const ProcessInfo* p) { return p->ppid.value_or(-1); }
 }  // namespace
 
 psi::Groups Selector::needs() const {
+    // The groups of the attributes each test reads (psi/fields.hpp).
+    using A = psi::AttrId;
+    using psi::attr_groups;
     psi::Groups g;
-    if (!r_.has_selection()) return Group::owner | Group::stat;
-    if (r_.running_only) g |= Group::stat;
+    if (!r_.has_selection()) return attr_groups(A::euid) | attr_groups(A::tty_dev);
+    if (r_.running_only) g |= attr_groups(A::status_letter);
     if (r_.all || (r_.bsd_a && r_.bsd_x)) return g;
-    if (r_.bsd_a || !r_.ppids.empty() || !r_.names.empty()) g |= Group::stat;
-    if (r_.bsd_x) g |= Group::owner;
-    if (!r_.euids.empty()) g |= Group::owner;
-    if (!r_.ruids.empty()) g |= Group::creds;
+    if (r_.bsd_a) g |= attr_groups(A::tty_dev);
+    if (!r_.ppids.empty()) g |= attr_groups(A::ppid);
+    if (!r_.names.empty()) g |= attr_groups(A::name);
+    if (r_.bsd_x || !r_.euids.empty()) g |= attr_groups(A::euid);
+    if (!r_.ruids.empty()) g |= attr_groups(A::ruid);
     return g;
 }
 

@@ -67,7 +67,11 @@ Attr<std::size_t> ProcessInfo::argc() const {
 
 Attr<std::string> ProcessInfo::command() const {
     Attr<std::string> out;
-    if (const auto* a = args.get(); a && !a->empty()) {
+    // Unread args say nothing yet: not the name (the registry's contract,
+    // command needs args and stat, is checked on fixtures).
+    if (args.status() == AttrStatus::not_read) {
+        copy_failure(out, args);
+    } else if (const auto* a = args.get(); a && !a->empty()) {
         std::string joined;
         joined.reserve(std::accumulate(a->begin(), a->end(), std::size_t{0},
                                        [](std::size_t n, const std::string& s) { return n + s.size() + 1; }));

@@ -11,6 +11,7 @@
 
 #include "core/backend.hpp"
 #include "core/names.hpp"
+#include "psi/fields.hpp"
 #include "psi/system.hpp"
 
 namespace psi {
@@ -87,16 +88,8 @@ std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, Proc
     return {};
 }
 
-// Groups the backend must read to serve `wanted` given what `have` holds.
-Groups backend_groups(Groups wanted, Groups have) {
-    Groups need = wanted - have;
-    if (need.has(Group::names)) {
-        // Names need ids; the ruid/rgid names additionally need creds.
-        if (!have.has(Group::owner) && !have.has(Group::creds) && !need.has(Group::creds))
-            need |= Group::owner;
-    }
-    return need - Groups(Group::names);
-}
+// Which groups the backend must read (backend_groups) is the attribute
+// registry's rule (psi/fields.hpp).
 
 }  // namespace
 

@@ -18,8 +18,10 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/backend.hpp"
+#include "psi/fields.hpp"
 #include "psi/system.hpp"
 
 namespace psi::backend {
@@ -352,4 +354,39 @@ TEST_F(SolarisTree, UnreadableArgvFallsBackToPsargs) {
     add({2004, 1, 'S', 1700000600, 2, 0, 0xFFFFFD7FFFDFF000ULL, 0xFFFFFD7FFFDFF040ULL, 1});
     write_at(2004, 0x1000, std::string("mapped\0", 7));
     EXPECT_EQ(sys().process(2004, psi::Group::args).args.value(), (std::vector<std::string>{"prog", "-v", "fixture"}));
+}
+
+// The attribute registry's contract (psi/fields.hpp) on this reader, as
+// tests/cpp/test_registry_contract.cpp checks it on Linux: each group alone
+// fills exactly the attributes the registry gives it (a row's `also` groups
+// may fill it too), on the LP64 and ILP32 processes, the system process and
+// the zombie; and what the registry says exists on Solaris does.
+TEST_F(SolarisTree, RegistryContractGroupByGroup) {
+    psi::System s = sys();
+    std::vector<psi::Groups> sets{psi::groups::none, psi::groups::all, psi::Group::names | psi::Group::creds};
+    for (psi::Group g : psi::all_group_list) sets.emplace_back(g);
+    for (int pid : {0, 77, 1234, 1300}) {
+        for (psi::Groups g : sets) {
+            const psi::ProcessInfo p = s.process(pid, g);
+            const psi::Groups served = psi::served_groups(g);
+            for (const psi::AttrInfo& row : psi::attribute_table) {
+                const psi::AttrStatus st = psi::attr_status(p, row.id);
+                const std::string where = "pid " + std::to_string(pid) + " groups '" + psi::groups_text(g) + "': " +
+                                          std::string(row.name) + " is " + psi::to_string(st);
+                if (served.contains(row.groups)) {
+                    EXPECT_NE(st, psi::AttrStatus::not_read) << where;
+                } else if ((row.also & served).empty()) {
+                    EXPECT_EQ(st, psi::AttrStatus::not_read) << where;
+                }
+            }
+        }
+    }
+    const psi::ProcessInfo p = s.process(1234, psi::groups::all);
+    for (const psi::AttrInfo& row : psi::attribute_table) {
+        if (row.os & psi::os::on_solaris) {
+            EXPECT_NE(psi::attr_status(p, row.id), psi::AttrStatus::not_implemented) << row.name;
+        } else {
+            EXPECT_EQ(psi::attr_status(p, row.id), psi::AttrStatus::not_implemented) << row.name;
+        }
+    }
 }
