@@ -85,7 +85,8 @@ TEST(DepthStatus, CapturedGroupsSignalsAndIds) {
     // A python3 that set groups 4 24 27 1000, resgid(0,5,6), resuid(0,1000,
     // 2000), a SIGUSR1 handler, SIGHUP ignored, SIGUSR2+SIGTERM blocked and
     // a SIGUSR2 sent to itself (pending process-wide).
-    auto st = parse_status_ext(fixture("status_groups_signals.txt"));
+    const std::string text = fixture("status_groups_signals.txt");  // cpus_allowed_list points into it
+    auto st = parse_status_ext(text);
     ASSERT_TRUE(st.uid && st.gid && st.groups);
     EXPECT_EQ(*st.uid, (std::array<std::uint32_t, 4>{0, 1000, 2000, 1000}));  // fsuid follows euid
     EXPECT_EQ(*st.gid, (std::array<std::uint32_t, 4>{0, 5, 6, 5}));

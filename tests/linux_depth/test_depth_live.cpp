@@ -30,7 +30,8 @@ using depth_test::slurp;
 std::uint64_t bit(int sig) { return std::uint64_t{1} << (sig - 1); }
 
 TEST(DepthLive, StatusIdsGroupsAndAffinity) {
-    auto st = parse_status_ext(slurp("/proc/self/status"));
+    const std::string text = slurp("/proc/self/status");  // cpus_allowed_list points into it
+    auto st = parse_status_ext(text);
     uid_t ru, eu, su;
     gid_t rg, eg, sg;
     ASSERT_EQ(getresuid(&ru, &eu, &su), 0);
@@ -125,7 +126,8 @@ TEST(DepthLive, SmapsCgroupAndFdinfo) {
     ASSERT_TRUE(s.any && s.rss && s.pss && s.uss());
     EXPECT_LE(*s.uss(), *s.rss);
     EXPECT_LE(*s.pss, *s.rss);
-    auto cg = parse_cgroup(slurp("/proc/self/cgroup"));
+    const std::string cg_text = slurp("/proc/self/cgroup");
+    auto cg = parse_cgroup(cg_text);
     EXPECT_TRUE(cg.unified || !cg.v1.empty());
     // An fd opened here, moved to a known offset (lseek, not stdio, whose
     // buffer would move the file offset on its own).

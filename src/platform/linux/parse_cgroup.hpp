@@ -25,6 +25,7 @@ struct CgroupInfo {
     std::optional<std::string_view> unified;  // the "0::" line's path
     std::vector<CgroupV1> v1;                 // in file order
 };
+// The views point into the parsed text, which must outlive the result.
 // Malformed lines (no two ':', a non-decimal ID) are skipped; at most
 // kMaxCgroupLines v1 lines are kept (the kernel has 16 controllers at most,
 // plus named hierarchies), so the work is bounded by the text length.

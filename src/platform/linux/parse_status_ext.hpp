@@ -38,7 +38,8 @@ struct StatusExt {
     // process's own; ns_pid is the last (innermost), ns_depth the count.
     std::optional<int> ns_pid;
     int ns_depth = 0;
-    // Cpus_allowed_list as written ("0-3,8"); parse_cpu_list decodes it.
+    // Cpus_allowed_list as written ("0-3,8"), a view into the parsed text
+    // (keep the text alive while using it); parse_cpu_list decodes it.
     std::optional<std::string_view> cpus_allowed_list;
     std::optional<std::uint64_t> voluntary_ctxt_switches, nonvoluntary_ctxt_switches;
 };
