@@ -34,10 +34,15 @@ std::array<std::optional<Rlimit>, kNumRlimits> parse_limits(std::string_view tex
     // longest title ("Max realtime priority") is 21 bytes, so the padding
     // always leaves one. Titles that are prefixes of others ("Max file
     // size" / "Max file locks") differ before the blank.
+    // The kernel prints the rows in kTitles order: the row after the last
+    // one matched is tried first, so a normal file costs one comparison a row.
+    std::size_t hint = 0;
     while (dd::next_line(text, line)) {
-        for (std::size_t i = 0; i < kNumRlimits; ++i) {
+        for (std::size_t n = 0; n < kNumRlimits; ++n) {
+            std::size_t i = (hint + n) % kNumRlimits;
             std::string_view t = kTitles[i];
             if (line.size() <= t.size() || line.substr(0, t.size()) != t || !dd::is_blank(line[t.size()])) continue;
+            hint = i + 1;
             if (out[i]) break;  // a repeated row keeps the first
             std::string_view rest = line.substr(t.size());
             auto soft = limit_value(dd::next_word(rest));
