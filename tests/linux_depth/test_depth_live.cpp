@@ -73,7 +73,9 @@ TEST(DepthLive, SignalMasksFollowThisThread) {
     sigemptyset(&block);
     sigaddset(&block, SIGUSR2);
     ASSERT_EQ(pthread_sigmask(SIG_BLOCK, &block, &old_mask), 0);
-    ASSERT_EQ(kill(getpid(), SIGUSR2), 0);  // process-directed: ShdPnd
+    // Process-directed, so ShdPnd. This binary runs no other thread that
+    // could take the signal instead (gtest runs the tests on this one).
+    ASSERT_EQ(kill(getpid(), SIGUSR2), 0);
     auto st = parse_status_ext(slurp("/proc/thread-self/status"));
     // Drain the pending SIGUSR2 before restoring the mask.
     int got = 0;

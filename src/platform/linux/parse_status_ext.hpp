@@ -34,8 +34,9 @@ struct StatusExt {
     // architecture but MIPS (128 signals, 32 digits); there, a set with a
     // signal above 64 fails its field (psi's ints hold 64 signals).
     std::optional<std::uint64_t> sig_pnd, shd_pnd, sig_blk, sig_ign, sig_cgt;
-    // NSpid: the pid in each pid namespace from the reader's down to the
-    // process's own; ns_pid is the last (innermost), ns_depth the count.
+    // NSpid: the pid in each pid namespace from that of the proc mount
+    // down to the process's own; ns_pid is the last (innermost: what
+    // getpid() returns inside), ns_depth the count.
     std::optional<int> ns_pid;
     int ns_depth = 0;
     // Cpus_allowed_list as written ("0-3,8"), a view into the parsed text
