@@ -6,6 +6,7 @@
 #include <string>
 
 #include "depth_fixture.hpp"
+#include "platform/linux/parse.hpp"
 #include "platform/linux/parse_io.hpp"
 #include "platform/linux/parse_status_ext.hpp"
 
@@ -126,6 +127,32 @@ TEST(DepthStatus, CapturedPid1) {
     EXPECT_EQ(st.sig_cgt, 0x4e8u);
     EXPECT_EQ(st.voluntary_ctxt_switches, 523u);
     EXPECT_EQ(st.nonvoluntary_ctxt_switches, 142u);
+}
+
+TEST(DepthStatus, SupersetOfParseStatus) {
+    // What parse_status (the default table's reader) gives, parse_status_ext
+    // gives too, so the status group may switch to it.
+    for (const char* name : {"status_self.txt", "status_pid1.txt", "status_kthread.txt", "status_groups_signals.txt"}) {
+        const std::string text = fixture(name);
+        StatusFields old = parse_status(text);
+        StatusExt ext = parse_status_ext(text);
+        EXPECT_EQ(old.have_uid, ext.uid.has_value()) << name;
+        EXPECT_EQ(old.have_gid, ext.gid.has_value()) << name;
+        EXPECT_EQ(old.have_rss, ext.vm_rss.has_value()) << name;
+        EXPECT_EQ(old.have_locked, ext.vm_lck.has_value()) << name;
+        if (ext.uid) {
+            EXPECT_TRUE(old.ruid == (*ext.uid)[0] && old.euid == (*ext.uid)[1]) << name;
+        }
+        if (ext.gid) {
+            EXPECT_TRUE(old.rgid == (*ext.gid)[0] && old.egid == (*ext.gid)[1]) << name;
+        }
+        if (ext.vm_rss) {
+            EXPECT_EQ(old.rss_kb * 1024, *ext.vm_rss) << name;
+        }
+        if (ext.vm_lck) {
+            EXPECT_EQ(old.locked_kb * 1024, *ext.vm_lck) << name;
+        }
+    }
 }
 
 TEST(DepthStatus, KernelThreadHasNoMemoryLines) {
