@@ -77,6 +77,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             // The whole input as one path, too.
             auto whole = lp::detect_container(text);
             inside(whole.id, text);
+            if (auto lxc = lp::procps_lxc_name(text)) {
+                inside(*lxc, text);
+                if (lxc->find('/') != std::string_view::npos || lxc->find('\n') != std::string_view::npos)
+                    __builtin_trap();
+            }
             break;
         }
         case 6: {

@@ -132,4 +132,23 @@ TEST(DepthCgroup, NotContainers) {
     EXPECT_EQ(container_runtime_name(RT::none), "");
 }
 
+TEST(DepthCgroup, ProcpsLxcColumn) {
+    // readproc.c's own examples, and its search order.
+    EXPECT_EQ(procps_lxc_name("10:cpuset:/lxc/lxc-P/lxc/lxc-P-nested\n"), "lxc-P-nested");
+    EXPECT_EQ(procps_lxc_name("10:cpuset:/user.slice/user-1000.slice/session-c2.scope/lxc/lxc-U/lxc/lxc-U-nested"),
+              "lxc-U-nested");
+    EXPECT_EQ(procps_lxc_name("10:cpuset:/lxc/lxc-P/lxc/lxc-P-nested/MY-NEW-CGROUP\n"), "lxc-P-nested");
+    EXPECT_EQ(procps_lxc_name("2:name=systemd:/\n1:cpuset,cpu,cpuacct,devices:/lxc/lxc-P\n"), "lxc-P");
+    EXPECT_EQ(procps_lxc_name("0::/lxc.payload.web1/init.scope\n"), "web1");
+    EXPECT_EQ(procps_lxc_name("0::/lxc.payload/web1\n"), "web1");
+    // "lxc.payload." anywhere beats an earlier line's "lxc/".
+    EXPECT_EQ(procps_lxc_name("5:cpu:/lxc/old\n0::/lxc.payload.new/x\n"), "new");
+    // Plain substrings: inside a longer component too; an empty name.
+    EXPECT_EQ(procps_lxc_name("0::/foo/xlxc/bar\n"), "bar");
+    EXPECT_EQ(procps_lxc_name("0::/lxc/\n"), "");
+    EXPECT_FALSE(procps_lxc_name(fixture("cgroup_self.txt")));
+    EXPECT_FALSE(procps_lxc_name("0::/lxc.monitor.web1\n"));
+    EXPECT_FALSE(procps_lxc_name(""));
+}
+
 }  // namespace

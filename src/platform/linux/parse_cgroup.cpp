@@ -204,4 +204,23 @@ Container detect_container(const CgroupInfo& info) {
     return {};
 }
 
+std::optional<std::string_view> procps_lxc_name(std::string_view text) {
+    for (std::string_view delim : {std::string_view("lxc.payload."), std::string_view("lxc.payload/"),
+                                   std::string_view("lxc/")}) {
+        std::size_t at = text.find(delim);
+        if (at == std::string_view::npos) continue;
+        // Only the line holding the first marker counts.
+        std::size_t eol = text.find('\n', at);
+        std::string_view line = text.substr(at, eol == std::string_view::npos ? std::string_view::npos : eol - at);
+        // Nested containers: the name follows the last marker of the line.
+        std::size_t name_at = delim.size();
+        for (std::size_t next = line.find(delim, name_at); next != std::string_view::npos;
+             next = line.find(delim, name_at))
+            name_at = next + delim.size();
+        std::string_view name = line.substr(name_at);
+        return name.substr(0, name.find('/'));
+    }
+    return std::nullopt;
+}
+
 }  // namespace psi::linux_proc

@@ -78,4 +78,13 @@ Container detect_container(std::string_view path);
 // names a container or pod wins.
 Container detect_container(const CgroupInfo& info);
 
+// procps ps's LXC column, byte for byte (library/readproc.c lxc_containers,
+// procps-ng 4.0): over the whole cgroup text, the first line holding
+// "lxc.payload." (else "lxc.payload/", else "lxc/", plain substrings); in
+// that line, the text after the last such marker up to the next '/' or the
+// line's end. nullopt when no marker occurs (ps prints "-"); the name may be
+// empty. It differs from detect_container's LXC rule on odd paths (a marker
+// inside a longer component, "xlxc/"), which is why psi-ps should use this.
+std::optional<std::string_view> procps_lxc_name(std::string_view cgroup_text);
+
 }  // namespace psi::linux_proc
