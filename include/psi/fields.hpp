@@ -222,8 +222,10 @@ inline AttrStatus attr_status(const ProcessInfo& p, AttrId id) { return attr_inf
 const AttrInfo* find_attribute(std::string_view name) noexcept;
 
 // Groups, in bit order, and their names ("stat", "memory", ...).
-inline constexpr Group all_group_list[] = {Group::stat, Group::memory, Group::owner, Group::creds, Group::args,
-                                           Group::env,  Group::exe,    Group::cwd,   Group::names, Group::wchan};
+inline constexpr Group all_group_list[] = {Group::stat,   Group::memory, Group::owner,  Group::creds, Group::args,
+                                           Group::env,    Group::exe,    Group::cwd,    Group::names, Group::wchan,
+                                           Group::status, Group::io,     Group::fds,    Group::smaps, Group::oom,
+                                           Group::limits, Group::cgroup, Group::ns,     Group::label};
 std::string_view group_name(Group g) noexcept;
 std::optional<Group> parse_group(std::string_view name) noexcept;
 // "stat|memory"; empty for no group.

@@ -28,14 +28,30 @@ enum class Group : std::uint32_t {
     cwd = 1u << 7,      // cwd (Linux: readlink cwd)
     names = 1u << 8,    // euser egroup (zonename), plus ruser rgroup when creds is read
     wchan = 1u << 9,    // wchan (Linux: wchan)
+    // Process depth: read only when asked for, never by default (groups::all
+    // leaves them out); each is one more file or syscall per process.
+    status = 1u << 10,  // the whole status file: context switches, memory
+                        // detail, saved/fs ids, groups, signal masks, NSpid,
+                        // CPU affinity (Linux: status, parsed to the end)
+    io = 1u << 11,      // I/O counters (Linux: io; needs ptrace access)
+    fds = 1u << 12,     // open descriptors (Linux: fd/ listing)
+    smaps = 1u << 13,   // uss pss swap_pss (Linux: smaps_rollup; costly)
+    oom = 1u << 14,     // oom_score oom_score_adj
+    limits = 1u << 15,  // resource limits (Linux: limits or prlimit)
+    cgroup = 1u << 16,  // cgroup path, container id and runtime (Linux: cgroup)
+    ns = 1u << 17,      // namespace inodes (Linux: readlink ns/*)
+    label = 1u << 18,   // security label (Linux: attr/current)
 };
+
+// Every group bit.
+inline constexpr std::uint32_t kGroupMask = (1u << 19) - 1;
 
 // A set of groups. Constexpr bit operations so presets can be constants.
 class Groups {
 public:
     constexpr Groups() = default;
     constexpr Groups(Group g) : bits_(static_cast<std::uint32_t>(g)) {}  // NOLINT: implicit by design
-    static constexpr Groups from_bits(std::uint32_t bits) { Groups g; g.bits_ = bits & 0x3ffu; return g; }
+    static constexpr Groups from_bits(std::uint32_t bits) { Groups g; g.bits_ = bits & kGroupMask; return g; }
     constexpr std::uint32_t bits() const { return bits_; }
     constexpr bool has(Group g) const { return (bits_ & static_cast<std::uint32_t>(g)) != 0; }
     constexpr bool empty() const { return bits_ == 0; }
@@ -57,7 +73,10 @@ inline constexpr Groups none{};
 inline constexpr Groups ps = Group::stat | Group::memory | Group::owner | Group::names;
 // ps plus the command line: `ps -ef`.
 inline constexpr Groups ps_args = ps | Group::args;
+// PSI's attribute set: what System::process reads by default.
 inline constexpr Groups all = Groups::from_bits(0x3ffu);
+// Every group, process depth included (io, fds, smaps, ...).
+inline constexpr Groups every = Groups::from_bits(kGroupMask);
 }  // namespace groups
 
 // Process states. The numeric values are PSI's where PSI had the state.

@@ -24,12 +24,13 @@ static_assert(static_cast<std::size_t>(AttrId::start_datetime) + 1 == attribute_
 constexpr bool groups_in_bit_order() {
     for (std::size_t i = 0; i < std::size(all_group_list); ++i)
         if (static_cast<std::uint32_t>(all_group_list[i]) != (1u << i)) return false;
-    return groups::all.bits() == (1u << std::size(all_group_list)) - 1;
+    return groups::every.bits() == (1u << std::size(all_group_list)) - 1;
 }
 static_assert(groups_in_bit_order(), "all_group_list must list every Group in bit order");
 
-constexpr std::string_view kGroupNames[] = {"stat", "memory", "owner", "creds", "args",
-                                            "env",  "exe",    "cwd",   "names", "wchan"};
+constexpr std::string_view kGroupNames[] = {"stat",   "memory", "owner", "creds", "args",  "env",    "exe",
+                                            "cwd",    "names",  "wchan", "status", "io",   "fds",    "smaps",
+                                            "oom",    "limits", "cgroup", "ns",    "label"};
 static_assert(std::size(kGroupNames) == std::size(all_group_list));
 
 struct NameEntry {

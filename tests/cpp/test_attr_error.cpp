@@ -118,8 +118,12 @@ TEST(Groups, BitOperationsAndPresets) {
     using psi::Group;
     using psi::Groups;
     EXPECT_TRUE(psi::groups::none.empty());
-    EXPECT_EQ(Groups::from_bits(0xffffffffu), psi::groups::all);
-    EXPECT_EQ(psi::groups::all.bits(), 0x3ffu);
+    EXPECT_EQ(Groups::from_bits(0xffffffffu), psi::groups::every);
+    EXPECT_EQ(psi::groups::all.bits(), 0x3ffu);  // PSI's set: the default
+    EXPECT_TRUE(psi::groups::every.contains(psi::groups::all));
+    for (Group g : {Group::status, Group::io, Group::fds, Group::smaps, Group::oom, Group::limits, Group::cgroup,
+                    Group::ns, Group::label})
+        EXPECT_FALSE(psi::groups::all.has(g)) << "a process-depth group is never read by default";
     std::uint32_t every = 0;
     for (Group g : {Group::stat, Group::memory, Group::owner, Group::creds, Group::args, Group::env, Group::exe,
                     Group::cwd, Group::names, Group::wchan}) {

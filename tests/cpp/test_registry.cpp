@@ -80,8 +80,10 @@ TEST(Registry, EveryGroupHasAName) {
         EXPECT_EQ(psi::groups_text(g), name);
         all |= g;
     }
-    EXPECT_EQ(all, psi::groups::all);
+    EXPECT_EQ(all, psi::groups::every);
     EXPECT_EQ(psi::groups_text(psi::groups::all), "stat|memory|owner|creds|args|env|exe|cwd|names|wchan");
+    EXPECT_EQ(psi::groups_text(psi::groups::every - psi::groups::all),
+              "status|io|fds|smaps|oom|limits|cgroup|ns|label");
     EXPECT_EQ(psi::groups_text(Group::names | Group::owner), "owner|names");
     EXPECT_EQ(psi::groups_text(psi::groups::none), "");
     EXPECT_EQ(psi::parse_group("Stat"), std::nullopt);
