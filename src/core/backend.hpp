@@ -81,6 +81,8 @@ void close_handle(int handle) noexcept;
 std::error_code zone_name(Context& ctx, int zoneid, std::string& out);
 
 ArchInfo arch(Context& ctx);
+// ArchInfo::pid_max; attr_not_available when it cannot be read.
+std::error_code pid_max(Context& ctx, int& out);
 std::error_code loadavg(Context& ctx, LoadAvg& out);
 std::error_code boot_time(Context& ctx, TimeSpec& out);
 std::error_code uptime(Context& ctx, TimeSpec& out);

@@ -360,6 +360,12 @@ void System::kill(const ProcessInfo& proc, int sig) {
 
 ArchInfo System::arch() { return backend::arch(*impl_->ctx); }
 
+int System::pid_max(std::error_code& ec) {
+    int out = 0;
+    ec = impl_->ctx ? backend::pid_max(*impl_->ctx, out) : make_error_code(errc::proc_root_unusable);
+    return ec ? 0 : out;
+}
+
 LoadAvg System::loadavg(std::error_code& ec) {
     LoadAvg out;
     ec = impl_->ctx ? backend::loadavg(*impl_->ctx, out) : make_error_code(errc::proc_root_unusable);

@@ -156,10 +156,9 @@ bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const det
         out.stime.set(macos::mach_ticks_to_timespec(t.pti_total_system, ctx.tb_numer, ctx.tb_denom));
         out.nthreads.set(t.pti_threadnum);
         // The Mach task's base priority (what macOS ps shows as PRI) and
-        // its default policy (POLICY_TIMESHARE 1, RR 2, FIFO 4, equal to
-        // Darwin's SCHED_OTHER/RR/FIFO numbers).
+        // its default policy (POLICY_TIMESHARE 1, RR 2, FIFO 4).
         out.kernel_priority.set(t.pti_priority);
-        out.policy.set(t.pti_policy);
+        out.policy.set(macos::policy_from_mach(t.pti_policy));
         out.vsz.set(t.pti_virtual_size);
     }
     if (groups.has(Group::memory)) out.rss.set(t.pti_resident_size);
