@@ -7,6 +7,7 @@
 // of the Python-side cost per process.
 #include <cerrno>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -84,17 +85,21 @@ PyObject* parent_of(PyProcess& p, const char* name) {
     const int* ppid = get(p, &Info::ppid, Group::stat, name);
     if (!ppid) return nullptr;
     if (*ppid <= 0) Py_RETURN_NONE;  // pid 1 and kernel roots have ppid 0
+    // What psi::parent looks at (identity and ppid), copied under the GIL:
+    // another thread may replace p.info while the read runs without it.
+    Info child;
+    child.pid = p.info.pid;
+    child.start_ticks = p.info.start_ticks;
+    child.groups_read = p.info.groups_read;
+    child.ppid = p.info.ppid;
     SystemPtr sys = p.system;
     Groups groups = p.info.groups_read | Group::stat;
-    int parent_pid = *ppid;
     std::error_code ec;
-    Info parent = with_system(*sys, [&](psi::System& s) { return s.process(parent_pid, groups, ec); });
-    if (ec == psi::errc::no_such_process || ec == psi::errc::invalid_argument) Py_RETURN_NONE;
+    std::optional<Info> parent =
+        with_system(*sys, [&](psi::System& s) { return psi::parent(s, child, groups, ec); });
     if (ec) raise_error(ec, "pid " + std::to_string(p.info.pid) + ": parent: " + ec.message(), p.info.pid);
-    // A parent cannot start after its child: if it did, the parent exited
-    // and its pid was reused since this snapshot was taken.
-    if (parent.start_ticks > p.info.start_ticks) Py_RETURN_NONE;
-    return wrap(std::move(parent), sys).release().ptr();
+    if (!parent) Py_RETURN_NONE;  // gone, or its pid reused (psi/family.hpp)
+    return wrap(std::move(*parent), sys).release().ptr();
 }
 
 // Decodes every string before creating the container: creating a tuple or
