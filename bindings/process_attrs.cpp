@@ -59,7 +59,8 @@ PyObject* str(const std::string& s) {
 template <class T>
 PyObject* integer(const T* v) {
     if (!v) return nullptr;
-    if constexpr (std::is_signed_v<T>) return PyLong_FromLongLong(static_cast<long long>(*v));
+    // Enums (psi::SchedPolicy, whose unknown is -1) as their signed number.
+    if constexpr (std::is_enum_v<T> || std::is_signed_v<T>) return PyLong_FromLongLong(static_cast<long long>(*v));
     else return PyLong_FromUnsignedLongLong(static_cast<unsigned long long>(*v));
 }
 

@@ -142,7 +142,8 @@ bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const det
         maybe_gone = detail::record_attr_failure(probe, err, kind);
         if (groups.has(Group::stat)) {
             for (auto* a : {&out.utime, &out.stime}) copy_failure(*a, probe);
-            for (auto* a : {&out.nthreads, &out.kernel_priority, &out.policy}) copy_failure(*a, probe);
+            for (auto* a : {&out.nthreads, &out.kernel_priority}) copy_failure(*a, probe);
+            copy_failure(out.policy, probe);
             copy_failure(out.vsz, probe);
         }
         if (groups.has(Group::memory)) copy_failure(out.rss, probe);
