@@ -120,25 +120,14 @@ void kill(PyProcess& p, py::handle sig_obj) {
     });
 }
 
-py::list children(PyProcess& p) {
+py::list children(PyProcess& p, bool recursive) {
+    psi::ProcessInfo id = identity_of(p);
     SystemPtr sys = p.system;
-    const int pid = p.info.pid;
-    const std::uint64_t ticks = p.info.start_ticks;
-    // One scan of stat files only; the children read more groups lazily.
-    std::vector<psi::ProcessInfo> all =
-        with_system(*sys, [&](psi::System& s) { return s.table(psi::Group::stat).release(); });
-    bool self_seen = false;
-    std::vector<psi::ProcessInfo> kids;
-    for (psi::ProcessInfo& c : all) {
-        if (c.pid == pid) {
-            if (c.start_ticks != ticks) raise_error(psi::errc::no_such_process, subject(p) + ": no such process", pid);
-            self_seen = true;
-        }
-        // A child cannot have started before its parent; one that did is the
-        // child of an earlier process with the same pid.
-        if (c.ppid.ok() && *c.ppid.get() == pid && c.start_ticks >= ticks) kids.push_back(std::move(c));
-    }
-    if (!self_seen && !exists(p)) raise_error(psi::errc::no_such_process, subject(p) + ": no such process", pid);
+    // One scan of stat files only (psi::children, which holds the pid-reuse
+    // guards); the children read more groups lazily.
+    std::vector<psi::ProcessInfo> kids = about_pid(id.pid, [&] {
+        return with_system(*sys, [&](psi::System& s) { return psi::children(s, id, psi::Group::stat, recursive); });
+    });
     return wrap_all(std::move(kids), sys);
 }
 
@@ -210,7 +199,9 @@ void register_process(py::module_& m) {
     cls.def(py::init(&construct), py::arg("pid"))
         .def("refresh", &refresh, "Re-read; NoSuchProcessError if gone or the pid was reused.")
         .def("exists", &exists, "True while the same process lives (zombies included).")
-        .def("children", &children, "Direct children, from one scan of the process table.")
+        .def("children", &children, py::arg("recursive") = false,
+             "The children (with recursive=True every descendant), in pid order, from one scan "
+             "of the process table.")
         .def("kill", &kill, py::arg("sig") = static_cast<int>(SIGTERM),
              "Send signal sig; NoSuchProcessError if gone or reused, InsufficientPrivsError "
              "if refused, ValueError for a bad signal.")
@@ -237,14 +228,14 @@ void register_process(py::module_& m) {
 
     // Status constants: the numeric values of psi::ProcStatus, which keeps
     // PSI's numbers for the states PSI had.
-    struct S { const char* name; psi::ProcStatus status; char letter; };
+    struct S { const char* name; psi::ProcStatus status; };
     static constexpr S kStatuses[] = {
-        {"RUNNING", psi::ProcStatus::running, 'R'},     {"SLEEPING", psi::ProcStatus::sleeping, 'S'},
-        {"DISKSLEEP", psi::ProcStatus::disk_sleep, 'D'}, {"STOPPED", psi::ProcStatus::stopped, 'T'},
-        {"TRACINGSTOP", psi::ProcStatus::tracing_stop, 't'}, {"ZOMBIE", psi::ProcStatus::zombie, 'Z'},
-        {"DEAD", psi::ProcStatus::dead, 'X'},            {"WAKING", psi::ProcStatus::waking, 'W'},
-        {"IDLE", psi::ProcStatus::idle, 'I'},            {"PARKED", psi::ProcStatus::parked, 'P'},
-        {"WAKEKILL", psi::ProcStatus::wakekill, 'K'},    {"UNKNOWN", psi::ProcStatus::unknown, '?'},
+        {"RUNNING", psi::ProcStatus::running},     {"SLEEPING", psi::ProcStatus::sleeping},
+        {"DISKSLEEP", psi::ProcStatus::disk_sleep}, {"STOPPED", psi::ProcStatus::stopped},
+        {"TRACINGSTOP", psi::ProcStatus::tracing_stop}, {"ZOMBIE", psi::ProcStatus::zombie},
+        {"DEAD", psi::ProcStatus::dead},            {"WAKING", psi::ProcStatus::waking},
+        {"IDLE", psi::ProcStatus::idle},            {"PARKED", psi::ProcStatus::parked},
+        {"WAKEKILL", psi::ProcStatus::wakekill},    {"UNKNOWN", psi::ProcStatus::unknown},
     };
     for (const S& s : kStatuses) m.attr(("PROC_STATUS_" + std::string(s.name)).c_str()) = static_cast<int>(s.status);
     // PSI's name for W, from the days (2.4) when W meant paging.
@@ -260,7 +251,8 @@ void register_process(py::module_& m) {
     m.def("status_name",
           [lookup](py::handle status) { return std::string(psi::status_name(lookup(status).status)); },
           py::arg("status"), "psutil's spelling of a status: 'sleeping', 'disk-sleep', ...");
-    m.def("status_letter", [lookup](py::handle status) { return std::string(1, lookup(status).letter); },
+    m.def("status_letter",
+          [lookup](py::handle status) { return std::string(1, psi::status_to_letter(lookup(status).status)); },
           py::arg("status"), "ps's first stat letter for a status: 'S', 'D', ...");
 }
 

@@ -11,9 +11,7 @@ namespace psi_py {
 
 std::string current_proc_root() {
     // getenv sees os.environ changes: CPython's os.environ calls putenv.
-    const char* env = std::getenv("PSI_PROCFS");
-    if (env && *env) return env;
-    return psi::Options{}.proc_root;
+    return psi::Options::from_environment().proc_root;
 }
 
 SystemPtr new_system(const std::string& root, int threads) {

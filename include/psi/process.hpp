@@ -95,9 +95,41 @@ enum class ProcStatus : int {
     unknown = 11,     // a letter this version does not know; never an error
 };
 
+// ps's state letter <-> ProcStatus. status_from_letter reads proc(5)'s
+// letters (unknown for any other); status_to_letter gives ps's letter for a
+// status ('X' for dead, '?' for unknown), so that
+// status_from_letter(status_to_letter(s)) == s for every status.
 ProcStatus status_from_letter(char letter) noexcept;
+char status_to_letter(ProcStatus s) noexcept;
 // psutil's spelling: "running", "sleeping", "disk-sleep", "zombie", ...
 const char* status_name(ProcStatus s) noexcept;
+
+// Scheduling policy, decoded by each backend from its OS's numbering. The
+// numbers of the Linux policies are Linux's SCHED_* numbers (sched(7)), so
+// `static_cast<int>` of a Linux value is what the kernel said; a number this
+// version does not name (a future Linux policy) is kept as it is. macOS
+// reports other, rr and fifo (Mach POLICY_TIMESHARE, POLICY_RR,
+// POLICY_FIFO); Solaris reports its scheduling classes: TS as other, and
+// sys, interactive, fair_share and fixed (SYS, IA, FSS, FX), which have no
+// Linux counterpart and get numbers of their own.
+enum class SchedPolicy : int {
+    other = 0,      // SCHED_OTHER (SCHED_NORMAL): time sharing
+    fifo = 1,       // SCHED_FIFO
+    rr = 2,         // SCHED_RR
+    batch = 3,      // SCHED_BATCH (Linux)
+    iso = 4,        // SCHED_ISO: reserved by Linux, never reported by it
+    idle = 5,       // SCHED_IDLE (Linux)
+    deadline = 6,   // SCHED_DEADLINE (Linux)
+    sys = 16,       // Solaris SYS class (kernel threads)
+    interactive = 17,  // Solaris IA class
+    fair_share = 18,   // Solaris FSS class
+    fixed = 19,     // Solaris FX class
+    unknown = -1,   // a policy the OS reported that this version cannot name
+};
+
+// ps's class name (ps -o cls): "TS" "FF" "RR" "B" "ISO" "IDL" "DLN", the
+// Solaris class names "SYS" "IA" "FSS" "FX", and "?" for any other value.
+const char* sched_policy_class(SchedPolicy p) noexcept;
 
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
@@ -116,8 +148,8 @@ struct ProcessInfo {
     Attr<std::string> name;                    // accounting name (Linux: comm)
     Attr<std::string> exe;                     // absolute path of the executable
     // The executable was deleted (or replaced) since exec: exe is the path
-    // it had, without the kernel's " (deleted)" suffix. Read with exe
-    // (Linux; not_implemented elsewhere).
+    // it had, without the kernel's " (deleted)" suffix. Read with exe.
+    // Linux only (not_implemented elsewhere).
     Attr<bool> exe_deleted;
     Attr<std::vector<std::string>> args;       // argv
     Attr<Environment> env;                     // environment, in the order given
@@ -130,16 +162,20 @@ struct ProcessInfo {
     Attr<char> status_letter;                  // as ps's first stat letter
     Attr<int> nice;
     Attr<int> priority;                        // real-time priority, 0 normal
-    Attr<int> policy;                          // scheduling policy (SCHED_* number)
-    Attr<int> kernel_priority;                 // Linux stat 18 (ps "pri" base)
+    Attr<SchedPolicy> policy;                  // scheduling policy
+    // Linux: stat field 18 (ps "pri" base); macOS: the Mach task's base
+    // priority; Solaris: pr_pri. Comparable within one OS only.
+    Attr<int> kernel_priority;
     Attr<int> nthreads;
     Attr<int> processor;                       // CPU it last ran on (Linux stat 39)
     // Kernel function the process sleeps in ("do_epoll_wait"); empty when it
     // runs, or when the kernel will not say (no ptrace access to it).
     Attr<std::string> wchan;
-    Attr<std::uint64_t> flags;                 // kernel process flags word
+    // The kernel's process flags word, whose bits mean something different
+    // on each OS: Linux PF_* (stat 9), macOS p_flag P_*, Solaris pr_flag.
+    Attr<std::uint64_t> flags;
     Attr<TimeSpec> start_time;                 // absolute, UTC
-    Attr<std::uint64_t> jiffies;               // Linux: starttime ticks since boot
+    Attr<std::uint64_t> jiffies;               // Linux only: starttime ticks since boot
     Attr<TimeSpec> utime, stime;
     Attr<std::uint64_t> rss, vsz;              // bytes
     Attr<std::uint64_t> locked;                // bytes locked in memory (mlock)

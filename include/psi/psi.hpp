@@ -9,6 +9,7 @@
 #include "psi/attr.hpp"
 #include "psi/error.hpp"
 #include "psi/fields.hpp"
+#include "psi/family.hpp"
 #include "psi/process.hpp"
 #include "psi/sysinfo.hpp"
 #include "psi/system.hpp"

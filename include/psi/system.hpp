@@ -46,6 +46,11 @@ struct Options {
     // /sys/fs/cgroup/unified, not /sys/fs/cgroup). Tests point it at
     // fixture trees.
     std::string cgroup_root = {};
+
+    // The defaults, with proc_root taken from $PSI_PROCFS when it is set and
+    // not empty: the one place psi reads that variable (psi-ps and the
+    // Python module both start from here).
+    static Options from_environment();
 };
 
 // The process table: snapshots of the thread-group leaders, sorted by pid.
@@ -77,6 +82,11 @@ struct ArchInfo {
     long clock_ticks = 0;                     // ticks per second (CLK_TCK)
     std::uint64_t total_memory = 0;           // bytes
     int bits = 0;                             // pointer width of this build
+    // One more than the largest pid the system hands out (Linux's meaning of
+    // pid_max): Linux /proc/sys/kernel/pid_max under the proc root, macOS
+    // PID_MAX (99999), Solaris sysconf(_SC_MAXPID) + 1. 0 when unknown.
+    // ps sizes its PID columns to its number of digits.
+    int pid_max = 0;
 };
 
 struct LoadAvg {
@@ -180,6 +190,9 @@ public:
     void kill(const ProcessInfo& proc, const ProcessHandle& handle, int sig, std::error_code& ec);
 
     ArchInfo arch();
+    // ArchInfo::pid_max alone (arch() also counts CPUs and cores). 0 and
+    // ec (attr_not_available) when it cannot be told.
+    int pid_max(std::error_code& ec);
     LoadAvg loadavg();
     LoadAvg loadavg(std::error_code& ec);
     TimeSpec boot_time();                 // absolute UTC, sub-second

@@ -1,6 +1,4 @@
 // Scheduling and state: stat, nice and priorities, threads, tty, flags.
-#include <sched.h>
-
 #include <optional>
 
 #include "escape.hpp"
@@ -12,21 +10,12 @@ using psi::ProcessInfo;
 
 namespace {
 
-// policy is the operating system's own SCHED_* number (Linux, macOS and
-// Solaris number them differently), so compare with <sched.h>'s names;
-// SCHED_BATCH, SCHED_IDLE, SCHED_ISO and SCHED_DEADLINE exist on Linux only.
-bool is_batch([[maybe_unused]] int pol) {
-#ifdef SCHED_BATCH
-    return pol == SCHED_BATCH;
-#else
-    return false;
-#endif
-}
+using psi::SchedPolicy;
 
 // ps pr_nice (procps output.c) prints the nice value under SCHED_OTHER and
 // SCHED_BATCH only, '-' under FIFO, RR, IDLE and DEADLINE.
 bool shows_nice(const ProcessInfo& p) {
-    if (const int* pol = p.policy.get()) return *pol == SCHED_OTHER || is_batch(*pol);
+    if (const SchedPolicy* pol = p.policy.get()) return *pol == SchedPolicy::other || *pol == SchedPolicy::batch;
     // No policy (a short stat line from an old kernel): stat's priority is
     // prio - MAX_RT_PRIO (kernel fs/proc/array.c), negative exactly for the
     // real-time policies.
@@ -47,38 +36,21 @@ void v_nice(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.nice);
 
 // ps pr_rtprio: '-' for SCHED_OTHER only (SCHED_BATCH/IDLE show 0).
 bool shows_rtprio(const ProcessInfo& p) {
-    if (const int* pol = p.policy.get()) return *pol != SCHED_OTHER;
+    if (const SchedPolicy* pol = p.policy.get()) return *pol != SchedPolicy::other;
     return !shows_nice(p);
 }
 
-// ps pr_class: the policy's short name; pr_sched: its number.
-std::string_view class_name(int pol) {
-    if (pol == SCHED_OTHER) return "TS";
-    if (pol == SCHED_FIFO) return "FF";
-    if (pol == SCHED_RR) return "RR";
-#ifdef SCHED_BATCH
-    if (pol == SCHED_BATCH) return "B";
-#endif
-#ifdef SCHED_ISO
-    if (pol == SCHED_ISO) return "ISO";
-#endif
-#ifdef SCHED_IDLE
-    if (pol == SCHED_IDLE) return "IDL";
-#endif
-#ifdef SCHED_DEADLINE
-    if (pol == SCHED_DEADLINE) return "DLN";
-#endif
-    return "?";
-}
+// ps pr_class: the policy's short name; pr_sched: its number (Linux's
+// SCHED_* number, which SchedPolicy keeps).
 int t_class(const Env&, const ProcessInfo& p, std::string& o, int) {
-    const int* pol = p.policy.get();
+    const SchedPolicy* pol = p.policy.get();
     if (!pol) return text_dash(o);
-    std::string_view name = class_name(*pol);
+    std::string_view name = psi::sched_policy_class(*pol);
     o.append(name);
     return static_cast<int>(name.size());
 }
 void v_class(const Env&, const ProcessInfo& p, Value& v) {
-    if (const int* pol = p.policy.get()) v.set_copy(class_name(*pol));
+    if (const SchedPolicy* pol = p.policy.get()) v.set_copy(psi::sched_policy_class(*pol));
     else v.clear();
 }
 int t_sched(const Env&, const ProcessInfo& p, std::string& o, int) { return text_attr_int(o, p.policy); }

@@ -33,23 +33,15 @@ int fail(const std::string& msg, int code) {
     return code;
 }
 
-// ps's PID column is as wide as the text of pid_max (procps_pid_length()).
-int pid_length(const std::string& proc_root) {
-    std::string path = proc_root + "/sys/kernel/pid_max";
-    // Non-blocking and regular files only: a FIFO planted in a proc root
-    // (PSI_PROCFS) would otherwise block the listing for ever.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) return 5;
-    struct stat sb{};
-    if (::fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        ::close(fd);
-        return 5;
-    }
-    char buf[24];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    ::close(fd);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' ')) --n;
-    return n > 0 ? static_cast<int>(n) : 5;
+// ps's PID column is as wide as the text of pid_max (procps_pid_length()),
+// 5 when it cannot be read.
+int pid_length(psi::System& sys) {
+    std::error_code ec;
+    int pid_max = sys.pid_max(ec);
+    if (ec || pid_max <= 0) return 5;
+    int digits = 0;
+    for (; pid_max > 0; pid_max /= 10) ++digits;
+    return digits;
 }
 
 std::vector<Column> make_columns(const std::vector<FormatItem>& items, int pid_len) {
@@ -79,8 +71,7 @@ int run(const Request& req, OutBuf& out) {
     if (req.version) { out.append("psi-ps (psi) " PSI_VERSION_STRING "\n"); return 0; }
     if (req.list_fields || req.list_fields_long) { print_fields(out, req.list_fields_long); return 0; }
 
-    psi::Options opts;
-    if (const char* root = std::getenv("PSI_PROCFS"); root && *root) opts.proc_root = root;
+    psi::Options opts = psi::Options::from_environment();
     // Reading /proc is kernel work per process; on a multi-core machine two
     // threads halve the wall time of a large listing. Tables under 256
     // processes are read by one thread whatever this says.
@@ -89,7 +80,7 @@ int run(const Request& req, OutBuf& out) {
     psi::System sys(opts, ec);
     if (ec) return fail("cannot read processes from '" + opts.proc_root + "': " + ec.message(), 1);
 
-    const std::vector<Column> cols = make_columns(effective_format(req), pid_length(opts.proc_root));
+    const std::vector<Column> cols = make_columns(effective_format(req), pid_length(sys));
 
     Env env;
     env.now = psi::now();

@@ -15,6 +15,8 @@
 namespace psi::backend {
 
 ArchInfo arch(Context& ctx);
+// ArchInfo::pid_max; attr_not_available when it cannot be read.
+std::error_code pid_max(Context& ctx, int& out);
 std::error_code loadavg(Context& ctx, LoadAvg& out);
 std::error_code boot_time(Context& ctx, TimeSpec& out);
 std::error_code uptime(Context& ctx, TimeSpec& out);

@@ -25,6 +25,46 @@ ProcStatus status_from_letter(char letter) noexcept {
     }
 }
 
+char status_to_letter(ProcStatus s) noexcept {
+    // ps prints the kernel's letter; for dead that is 'X' (the current
+    // kernels' spelling; 'x' was 2.6.33-3.13's).
+    switch (s) {
+        case ProcStatus::running: return 'R';
+        case ProcStatus::sleeping: return 'S';
+        case ProcStatus::disk_sleep: return 'D';
+        case ProcStatus::stopped: return 'T';
+        case ProcStatus::tracing_stop: return 't';
+        case ProcStatus::zombie: return 'Z';
+        case ProcStatus::dead: return 'X';
+        case ProcStatus::waking: return 'W';
+        case ProcStatus::idle: return 'I';
+        case ProcStatus::parked: return 'P';
+        case ProcStatus::wakekill: return 'K';
+        case ProcStatus::unknown: break;
+    }
+    return '?';
+}
+
+const char* sched_policy_class(SchedPolicy p) noexcept {
+    // procps ps output.c pr_class names the Linux numbers 0-6; Solaris ps
+    // prints the class name (priocntl(1)).
+    switch (p) {
+        case SchedPolicy::other: return "TS";
+        case SchedPolicy::fifo: return "FF";
+        case SchedPolicy::rr: return "RR";
+        case SchedPolicy::batch: return "B";
+        case SchedPolicy::iso: return "ISO";
+        case SchedPolicy::idle: return "IDL";
+        case SchedPolicy::deadline: return "DLN";
+        case SchedPolicy::sys: return "SYS";
+        case SchedPolicy::interactive: return "IA";
+        case SchedPolicy::fair_share: return "FSS";
+        case SchedPolicy::fixed: return "FX";
+        case SchedPolicy::unknown: break;
+    }
+    return "?";
+}
+
 const char* status_name(ProcStatus s) noexcept {
     switch (s) {
         case ProcStatus::running: return "running";

@@ -382,6 +382,12 @@ void System::kill(const ProcessInfo& proc, int sig) {
 // backend to ask: the documented empty ArchInfo (include/psi/system.hpp).
 ArchInfo System::arch() { return impl_->ctx ? backend::arch(*impl_->ctx) : ArchInfo(); }
 
+int System::pid_max(std::error_code& ec) {
+    int out = 0;
+    ec = impl_->ctx ? backend::pid_max(*impl_->ctx, out) : make_error_code(errc::proc_root_unusable);
+    return ec ? 0 : out;
+}
+
 LoadAvg System::loadavg(std::error_code& ec) {
     LoadAvg out;
     ec = impl_->ctx ? backend::loadavg(*impl_->ctx, out) : make_error_code(errc::proc_root_unusable);

@@ -191,3 +191,31 @@ def test_fifo_pid_max_and_proc_files(psi_ps: str, tmp_path: Path) -> None:
     assert lines[0] == "  PID   RSS COMMAND"
     assert [l.split()[0] for l in lines[1:]] == ["2", "3"]
     assert lines[2].split()[2] == "prog"
+
+
+@pytest.mark.parametrize(
+    "pid_max, header",
+    [
+        (b"4194304\n", "    PID    PPID COMMAND"),  # 7 digits, as ps on a 64-bit kernel
+        (b"32768\n", "  PID  PPID COMMAND"),
+        (b"99\n", "PID PPID COMMAND"),  # never narrower than the header
+        (b"garbage\n", "  PID  PPID COMMAND"),  # unreadable: ps's default 5
+    ],
+)
+def test_pid_columns_follow_fixture_pid_max(psi_ps: str, tmp_path: Path, pid_max: bytes, header: str) -> None:
+    """ps sizes PID-like columns to the digits of pid_max (procps
+    procps_pid_length); psi-ps reads it under $PSI_PROCFS through
+    System::pid_max."""
+    root = tmp_path / "proc"
+    (root / "sys" / "kernel").mkdir(parents=True)
+    (root / "sys" / "kernel" / "pid_max").write_bytes(pid_max)
+    d = root / "7"
+    d.mkdir()
+    (d / "stat").write_text("7 (p7) S 1 7 7 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 100 1000 10" + " 0" * 28 + "\n")
+    out = subprocess.run(
+        [psi_ps, "-e", "-o", "pid,ppid,comm"], capture_output=True, timeout=60, env=clean_env(PSI_PROCFS=str(root))
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.decode().splitlines()
+    assert lines[0] == header
+    assert lines[1].split() == ["7", "1", "p7"]

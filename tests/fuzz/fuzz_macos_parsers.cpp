@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (field.size() > text.size()) __builtin_trap();
             break;
         }
-        case 3: (void)mp::mount_host(text); (void)mp::release_numbers(text); break;
+        case 3: (void)mp::policy_from_mach(static_cast<int>(size)); break;
         case 4: {
             std::uint64_t v[4] = {};
             std::memcpy(v, text.data(), std::min(text.size(), sizeof v));

@@ -69,13 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             break;
         }
         case 4: use_address_space(rec); break;
-        case 5: {
-            std::string host;
-            auto colon = rec.find('\t');
-            (void)sp::is_remote_mount(rec.substr(0, colon), colon == rec.npos ? "" : rec.substr(colon + 1), &host);
-            break;
-        }
-        case 6: (void)sp::parse_release_info(rec); break;
+        case 5: (void)sp::is_remote_mount(rec); break;
+        case 6: (void)sp::policy_from_class(rec); break;
     }
     return 0;
 }

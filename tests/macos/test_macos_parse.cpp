@@ -339,21 +339,14 @@ TEST(MacosMounts, RemoteIsNotLocal) {
     EXPECT_TRUE(mac::is_remote(0x1u));
 }
 
-TEST(MacosMounts, HostOfRemoteDevice) {
-    EXPECT_EQ(mac::mount_host("server:/export/home"), "server");
-    EXPECT_EQ(mac::mount_host("//ann@fileserver/share"), "fileserver");
-    EXPECT_EQ(mac::mount_host("//u:pw@nas:445/x"), "nas");
-    EXPECT_EQ(mac::mount_host("afp://host.local/Volume"), "host.local");
-    EXPECT_EQ(mac::mount_host("/dev/disk1s1"), "");
-    EXPECT_EQ(mac::mount_host("map auto_home"), "");
-    EXPECT_EQ(mac::mount_host(""), "");
-}
+// Mount hosts and release numbers are shared: tests/cpp/test_posix_parse.cpp.
 
-TEST(MacosArch, ReleaseNumbers) {
-    EXPECT_EQ(mac::release_numbers("23.1.0"), (std::vector<int>{23, 1, 0}));
-    EXPECT_EQ(mac::release_numbers("19.6.0-beta"), (std::vector<int>{19, 6, 0}));
-    EXPECT_EQ(mac::release_numbers("x23"), std::vector<int>{});
-    EXPECT_EQ(mac::release_numbers("99999999999.1"), (std::vector<int>{INT_MAX, 1}));
+TEST(MacosSched, MachPolicies) {
+    // <mach/policy.h>: POLICY_TIMESHARE 1, POLICY_RR 2, POLICY_FIFO 4.
+    EXPECT_EQ(mac::policy_from_mach(1), psi::SchedPolicy::other);
+    EXPECT_EQ(mac::policy_from_mach(2), psi::SchedPolicy::rr);
+    EXPECT_EQ(mac::policy_from_mach(4), psi::SchedPolicy::fifo);
+    for (int v : {0, 3, 5, 8, -1, INT_MAX}) EXPECT_EQ(mac::policy_from_mach(v), psi::SchedPolicy::unknown) << v;
 }
 
 }  // namespace

@@ -97,3 +97,27 @@ def test_process_never_initialised() -> None:
     p = Process.__new__(Process)
     with pytest.raises(TypeError):
         p.pid
+
+
+class _SubProcess(Process):
+    extra = "x"
+
+
+def test_getter_layout_process_and_subclass() -> None:
+    """The attribute getters take the C++ value straight out of pybind11's
+    instance (bindings/process_attrs.cpp, pinned pybind11 versions): values
+    read through them must be this process's, for the class and for a
+    Python subclass (whose instances pybind11 lays out the same way)."""
+    for cls in (Process, _SubProcess):
+        p = cls(os.getpid())
+        assert p.pid == os.getpid()
+        assert p.ppid == os.getppid()
+        assert p.euid == os.geteuid() and p.rgid == os.getgid()
+        assert p.cwd == os.getcwd()
+    assert _SubProcess(os.getpid()).extra == "x"
+
+
+def test_getter_layout_uninitialised_subclass() -> None:
+    p = _SubProcess.__new__(_SubProcess)
+    with pytest.raises(TypeError, match="__init__"):
+        p.ppid

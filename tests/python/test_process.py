@@ -247,6 +247,53 @@ def test_parent_and_children(spawn: Spawner) -> None:
     assert init.parent is None
 
 
+def _stat_ppid(pid: int) -> int:
+    """Field 4 of /proc/PID/stat (after comm's closing parenthesis)."""
+    with open(f"/proc/{pid}/stat", "rb") as f:
+        return int(f.read().rsplit(b")", 1)[1].split()[1])
+
+
+# A tree three levels below the test: top forks b, b forks c; c prints
+# "b c" once all three exist, then each sleeps.
+_TREE = """
+import os, sys, time
+if os.fork() == 0:
+    if os.fork() == 0:
+        sys.stdout.write("%d %d\\n" % (os.getppid(), os.getpid()))
+        sys.stdout.flush()
+    time.sleep(600)
+    os._exit(0)
+time.sleep(600)
+"""
+
+
+def test_children_recursive_three_levels(spawn: Spawner) -> None:
+    psutil = pytest.importorskip("psutil")
+    top = spawn([PYTHON, "-c", _TREE], stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        assert top.stdout is not None
+        b, c = (int(x) for x in top.stdout.readline().split())
+        # The kernel's view: the chain is what the test built.
+        assert (_stat_ppid(top.pid), _stat_ppid(b), _stat_ppid(c)) == (os.getpid(), top.pid, b)
+        p = Process(top.pid)
+        assert [k.pid for k in p.children()] == [b]
+        assert [k.pid for k in p.children(recursive=False)] == [b]
+        assert [k.pid for k in p.children(recursive=True)] == sorted([b, c])
+        assert [k.pid for k in p.children(True)] == sorted([b, c])
+        oracle = psutil.Process(top.pid)
+        assert {k.pid for k in p.children(recursive=True)} == {k.pid for k in oracle.children(recursive=True)}
+        assert {k.pid for k in p.children()} == {k.pid for k in oracle.children()}
+        mine = {k.pid for k in Process(os.getpid()).children(recursive=True)}
+        assert {top.pid, b, c} <= mine
+        assert all(_stat_ppid(k) == os.getpid() or _stat_ppid(k) in mine for k in {top.pid, b, c})
+        grandchild = Process(c)
+        assert grandchild.parent is not None and grandchild.parent.pid == b
+        assert grandchild.parent.parent == p
+        assert grandchild.children(recursive=True) == []
+    finally:
+        os.killpg(top.pid, signal.SIGKILL)
+
+
 def test_identity_and_repr(sleeper: subprocess.Popen[bytes]) -> None:
     a, b = Process(sleeper.pid), Process(sleeper.pid)
     assert a == b and not (a != b)

@@ -26,6 +26,7 @@
 
 namespace psi::backend {
 ArchInfo arch(Context&) { return {}; }
+std::error_code pid_max(Context&, int&) { return make_error_code(errc::attr_not_available); }
 std::error_code loadavg(Context&, LoadAvg&) { return make_error_code(errc::os_error); }
 std::error_code boot_time(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
 std::error_code uptime(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
@@ -198,7 +199,7 @@ TEST_F(SolarisTree, Lp64Process) {
     EXPECT_EQ(p.terminal.value(), "");
     EXPECT_EQ(p.nice.value(), 4);
     EXPECT_EQ(p.kernel_priority.value(), 59);
-    EXPECT_EQ(p.policy.value(), 0);
+    EXPECT_EQ(p.policy.value(), psi::SchedPolicy::other);
     EXPECT_EQ(p.start_time.value(), psi::TimeSpec(1700000000, 5000));
     EXPECT_EQ(p.start_ticks, 1700000000000005000ULL);
     EXPECT_EQ(p.utime.value(), psi::TimeSpec(2, 250000000));

@@ -365,36 +365,11 @@ std::vector<MountLine> parse_mounts(std::string_view text) {
     return out;
 }
 
-bool is_remote_mount(const MountLine& m, std::string* host) {
+bool is_remote_mount(std::string_view fstype) {
     static constexpr std::string_view kRemote[] = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "ncpfs",
                                                    "afs", "9p", "ceph", "glusterfs", "fuse.sshfs",
                                                    "sshfs", "lustre", "gfs2", "ocfs2"};
-    bool remote = std::find(std::begin(kRemote), std::end(kRemote), m.fstype) != std::end(kRemote);
-    std::string h;
-    if (m.device.rfind("//", 0) == 0) {  // //server/share (SMB)
-        h = m.device.substr(2, m.device.find('/', 2) - 2);
-    } else if (std::size_t colon = m.device.find(':'); colon != std::string::npos && colon > 0 &&
-               m.device.find('/') > colon) {  // server:/export (NFS), not /dev/x:y
-        h = m.device.substr(0, colon);
-        if (!h.empty() && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);  // [ipv6]
-    }
-    if (remote && host) *host = h;
-    return remote;
-}
-
-std::vector<int> parse_release_info(std::string_view release) {
-    std::vector<int> out;
-    std::size_t i = 0;
-    while (i < release.size() && is_digit(release[i])) {
-        std::size_t start = i;
-        while (i < release.size() && is_digit(release[i])) ++i;
-        auto v = to_int(release.substr(start, i - start));
-        if (!v) break;
-        out.push_back(*v);
-        if (i < release.size() && release[i] == '.') ++i;
-        else break;
-    }
-    return out;
+    return std::find(std::begin(kRemote), std::end(kRemote), fstype) != std::end(kRemote);
 }
 
 }  // namespace psi::linux_proc

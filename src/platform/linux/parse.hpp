@@ -121,10 +121,8 @@ struct MountLine {
     std::string device, mountpoint, fstype, options;
 };
 std::vector<MountLine> parse_mounts(std::string_view text);
-// Remote (network) file system? Decided from fstype and "host:path" / "//host/share" devices.
-bool is_remote_mount(const MountLine& m, std::string* host);
-
-// Leading decimal numbers of a release string: "6.18.44-fc" -> {6, 18, 44}.
-std::vector<int> parse_release_info(std::string_view release);
+// Remote (network) file system? Decided from the fstype. (Its server:
+// posix::mount_host of the device.)
+bool is_remote_mount(std::string_view fstype);
 
 }  // namespace psi::linux_proc

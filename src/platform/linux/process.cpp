@@ -70,7 +70,7 @@ void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out)
     put(out.vsz, 23, st.vsize);
     put(out.processor, 39, st.processor);
     put(out.priority, 40, static_cast<int>(st.rt_priority));
-    put(out.policy, 41, st.policy);
+    put(out.policy, 41, static_cast<SchedPolicy>(st.policy));  // SchedPolicy keeps Linux's numbers
     // Zones are Solaris's; Linux namespaces are not named by an id here.
     out.zoneid.fail(AttrStatus::not_implemented);
 }

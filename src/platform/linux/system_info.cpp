@@ -5,12 +5,14 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <utility>
 
 #include "core/backend_system.hpp"
 #include "platform/linux/context.hpp"
 #include "platform/posix/fs_sizes.hpp"
+#include "platform/posix/parse.hpp"
 #include "platform/posix/system_facts.hpp"
 
 namespace psi::backend {
@@ -54,10 +56,22 @@ std::error_code zone_name(Context&, int, std::string&) { return make_error_code(
 ArchInfo arch(Context& ctx) {
     ArchInfo a;
     posix::fill_uname(a);
-    a.release_info = linux_proc::parse_release_info(a.release);
+    a.release_info = posix::release_numbers(a.release);
     posix::fill_sysconf(a, ctx.page_size, ctx.clk_tck);
     a.physical_cpu_count = physical_cores();
+    if (pid_max(ctx, a.pid_max)) a.pid_max = 0;
     return a;
+}
+
+std::error_code pid_max(Context& ctx, int& out) {
+    // proc(5): pids wrap around on reaching this value. Read under the
+    // proc root (a container's or a fixture's), through read_file, which
+    // never blocks on a FIFO planted there.
+    auto r = read_file(ctx, "sys/kernel/pid_max", true, 64);
+    std::optional<int> v = r.err ? std::nullopt : posix::decimal_value(r.data);
+    if (!v || *v <= 0) return make_error_code(errc::attr_not_available);
+    out = *v;
+    return {};
 }
 
 std::error_code loadavg(Context& ctx, LoadAvg& out) {
@@ -103,8 +117,9 @@ std::error_code mounts(Context& ctx, bool include_remote, std::chrono::milliseco
     if (r.err) return make_error_code(errc::proc_root_unusable);
     for (auto& line : linux_proc::parse_mounts(r.data)) {
         MountInfo m;
-        m.remote = linux_proc::is_remote_mount(line, &m.host);
+        m.remote = linux_proc::is_remote_mount(line.fstype);
         if (m.remote && !include_remote) continue;
+        if (m.remote) m.host = posix::mount_host(line.device);
         m.device = std::move(line.device);
         m.mountpoint = std::move(line.mountpoint);
         m.fstype = std::move(line.fstype);

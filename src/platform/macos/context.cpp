@@ -1,6 +1,7 @@
 #include "platform/macos/context.hpp"
 
 #include <mach/mach_time.h>
+#include <mach/policy.h>
 #include <mach/thread_info.h>
 #include <sys/proc.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@ namespace psi::macos {
 static_assert(kSIdl == SIDL && kSRun == SRUN && kSSleep == SSLEEP && kSStop == SSTOP && kSZomb == SZOMB);
 static_assert(kThRunning == TH_STATE_RUNNING && kThStopped == TH_STATE_STOPPED && kThWaiting == TH_STATE_WAITING &&
               kThUninterruptible == TH_STATE_UNINTERRUPTIBLE && kThHalted == TH_STATE_HALTED);
+static_assert(kPolicyTimeshare == POLICY_TIMESHARE && kPolicyRr == POLICY_RR && kPolicyFifo == POLICY_FIFO);
 
 std::int64_t monotonic_ns() {
     timespec ts{};

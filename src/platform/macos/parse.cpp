@@ -180,40 +180,13 @@ std::string mount_options(std::uint32_t flags) {
     return out;
 }
 
-std::string mount_host(std::string_view from) {
-    // "scheme://" URLs (afp://, smb://): drop the scheme, keep "//...".
-    if (auto scheme = from.find("://"); scheme != std::string_view::npos && scheme > 0 &&
-                                        from.find('/') == scheme + 1)
-        from.remove_prefix(scheme + 1);
-    if (from.size() > 2 && from[0] == '/' && from[1] == '/') {
-        from.remove_prefix(2);
-        from = from.substr(0, from.find('/'));
-        if (auto at = from.rfind('@'); at != std::string_view::npos) from.remove_prefix(at + 1);
-        if (auto colon = from.find(':'); colon != std::string_view::npos) from = from.substr(0, colon);
-        return std::string(from);
+SchedPolicy policy_from_mach(int policy) noexcept {
+    switch (policy) {
+        case kPolicyTimeshare: return SchedPolicy::other;
+        case kPolicyRr: return SchedPolicy::rr;
+        case kPolicyFifo: return SchedPolicy::fifo;
+        default: return SchedPolicy::unknown;
     }
-    // NFS "host:/path"; a leading '/' is a local device path.
-    if (!from.empty() && from[0] != '/') {
-        auto colon = from.find(':');
-        if (colon != std::string_view::npos && colon > 0) return std::string(from.substr(0, colon));
-    }
-    return {};
-}
-
-std::vector<int> release_numbers(std::string_view release) {
-    std::vector<int> out;
-    std::size_t i = 0;
-    while (i < release.size() && release[i] >= '0' && release[i] <= '9') {
-        long long v = 0;  // saturates just above INT_MAX, then clamps
-        while (i < release.size() && release[i] >= '0' && release[i] <= '9') {
-            v = std::min<long long>(v * 10 + (release[i] - '0'), static_cast<long long>(INT_MAX) + 1);
-            ++i;
-        }
-        out.push_back(static_cast<int>(std::min<long long>(v, INT_MAX)));
-        if (i < release.size() && release[i] == '.') ++i;
-        else break;
-    }
-    return out;
 }
 
 }  // namespace psi::macos

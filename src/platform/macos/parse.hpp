@@ -30,6 +30,11 @@ inline constexpr int kThWaiting = 3;          // TH_STATE_WAITING: interruptible
 inline constexpr int kThUninterruptible = 4;  // TH_STATE_UNINTERRUPTIBLE
 inline constexpr int kThHalted = 5;           // TH_STATE_HALTED: terminating
 
+// <mach/policy.h> task policies (proc_taskinfo.pti_policy).
+inline constexpr int kPolicyTimeshare = 1;  // POLICY_TIMESHARE
+inline constexpr int kPolicyRr = 2;         // POLICY_RR
+inline constexpr int kPolicyFifo = 4;       // POLICY_FIFO
+
 // A process state: psi's status and the letter shown for it.
 struct State {
     ProcStatus status;
@@ -147,12 +152,10 @@ inline constexpr std::uint32_t kMntSnapshot = 0x40000000;
 std::string mount_options(std::uint32_t flags);
 // Remote = not MNT_LOCAL (statfs(2)).
 inline bool is_remote(std::uint32_t flags) noexcept { return (flags & kMntLocal) == 0; }
-// Server of a remote mount from f_mntfromname: "host:/export" (NFS),
-// "//user@host/share" (SMB/AFP URLs without scheme), "afp://host/vol".
-// Empty when no host can be told.
-std::string mount_host(std::string_view from);
 
-// Leading decimal numbers of a Darwin release: "23.1.0" -> {23, 1, 0}.
-std::vector<int> release_numbers(std::string_view release);
+// The portable policy of a Mach task policy (pti_policy, <mach/policy.h>):
+// POLICY_TIMESHARE 1 is other, POLICY_RR 2 rr, POLICY_FIFO 4 fifo; any
+// other value unknown.
+SchedPolicy policy_from_mach(int policy) noexcept;
 
 }  // namespace psi::macos

@@ -142,7 +142,8 @@ bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const det
         maybe_gone = detail::record_attr_failure(probe, err, kind);
         if (groups.has(Group::stat)) {
             for (auto* a : {&out.utime, &out.stime}) copy_failure(*a, probe);
-            for (auto* a : {&out.nthreads, &out.kernel_priority, &out.policy}) copy_failure(*a, probe);
+            for (auto* a : {&out.nthreads, &out.kernel_priority}) copy_failure(*a, probe);
+            copy_failure(out.policy, probe);
             copy_failure(out.vsz, probe);
         }
         if (groups.has(Group::memory)) copy_failure(out.rss, probe);
@@ -156,10 +157,9 @@ bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const det
         out.stime.set(macos::mach_ticks_to_timespec(t.pti_total_system, ctx.tb_numer, ctx.tb_denom));
         out.nthreads.set(t.pti_threadnum);
         // The Mach task's base priority (what macOS ps shows as PRI) and
-        // its default policy (POLICY_TIMESHARE 1, RR 2, FIFO 4, equal to
-        // Darwin's SCHED_OTHER/RR/FIFO numbers).
+        // its default policy (POLICY_TIMESHARE 1, RR 2, FIFO 4).
         out.kernel_priority.set(t.pti_priority);
-        out.policy.set(t.pti_policy);
+        out.policy.set(macos::policy_from_mach(t.pti_policy));
         out.vsz.set(t.pti_virtual_size);
     }
     if (groups.has(Group::memory)) out.rss.set(t.pti_resident_size);

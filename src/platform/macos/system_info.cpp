@@ -11,6 +11,7 @@
 
 #include "core/backend_system.hpp"
 #include "platform/macos/context.hpp"
+#include "platform/posix/parse.hpp"
 #include "platform/posix/system_facts.hpp"
 
 namespace psi::backend {
@@ -36,7 +37,7 @@ std::error_code zone_name(Context&, int, std::string&) { return make_error_code(
 ArchInfo arch(Context& ctx) {
     ArchInfo a;
     posix::fill_uname(a);
-    a.release_info = macos::release_numbers(a.release);
+    a.release_info = posix::release_numbers(a.release);
     // hw.logicalcpu is the number available now, hw.ncpu the maximum
     // (sysctl(3) on macOS); hw.physicalcpu counts cores.
     int n = 0;
@@ -51,7 +52,15 @@ ArchInfo arch(Context& ctx) {
     std::uint64_t mem = 0;
     if (sysctl_value("hw.memsize", mem)) a.total_memory = mem;
     a.bits = static_cast<int>(sizeof(void*) * 8);
+    (void)pid_max(ctx, a.pid_max);
     return a;
+}
+
+std::error_code pid_max(Context&, int& out) {
+    // XNU's PID_MAX (bsd/sys/proc_internal.h, not in the SDK): pids stay
+    // below it and wrap to 100. No sysctl reports it.
+    out = 99999;
+    return {};
 }
 
 std::error_code loadavg(Context& ctx, LoadAvg& out) {
@@ -104,7 +113,7 @@ std::error_code mounts(Context& ctx, bool include_remote, std::chrono::milliseco
         m.mountpoint = std::string(macos::c_field(s.f_mntonname, sizeof s.f_mntonname));
         m.fstype = std::string(macos::c_field(s.f_fstypename, sizeof s.f_fstypename));
         m.options = macos::mount_options(flags);
-        if (m.remote) m.host = macos::mount_host(m.device);
+        if (m.remote) m.host = posix::mount_host(m.device);
         auto bsize = static_cast<std::uint64_t>(s.f_bsize);
         m.total.set(static_cast<std::uint64_t>(s.f_blocks) * bsize);
         m.free.set(static_cast<std::uint64_t>(s.f_bfree) * bsize);

@@ -219,14 +219,15 @@ int rt_priority_from(int pri, std::string_view clname) {
     return static_cast<int>(std::clamp<std::int64_t>(rt, 0, std::numeric_limits<int>::max()));
 }
 
-std::optional<int> policy_from_class(std::string_view clname) {
-    // <sched.h> on Solaris/illumos: SCHED_OTHER 0 (the TS class), SCHED_SYS 3,
-    // SCHED_IA 4, SCHED_FSS 5, SCHED_FX 6.
-    if (clname == "TS") return 0;
-    if (clname == "SYS") return 3;
-    if (clname == "IA") return 4;
-    if (clname == "FSS") return 5;
-    if (clname == "FX") return 6;
+std::optional<SchedPolicy> policy_from_class(std::string_view clname) {
+    // The classes of priocntl(1); <sched.h> numbers them SCHED_OTHER 0 (TS),
+    // SCHED_SYS 3, SCHED_IA 4, SCHED_FSS 5, SCHED_FX 6, which clash with
+    // Linux's numbers, hence members of their own.
+    if (clname == "TS") return SchedPolicy::other;
+    if (clname == "SYS") return SchedPolicy::sys;
+    if (clname == "IA") return SchedPolicy::interactive;
+    if (clname == "FSS") return SchedPolicy::fair_share;
+    if (clname == "FX") return SchedPolicy::fixed;
     return std::nullopt;
 }
 
@@ -357,45 +358,8 @@ Environment split_environ(const std::vector<std::string>& strings) {
     return env;
 }
 
-bool is_remote_mount(std::string_view fstype, std::string_view special, std::string* host) {
-    bool remote = fstype == "nfs" || fstype == "autofs" || fstype == "smbfs" || fstype == "cachefs";
-    if (host) host->clear();
-    if (!remote || !host) return remote;
-    if (fstype == "nfs") {
-        // "server:/path", "[v6addr]:/path", or an nfs://server/path URL.
-        if (special.substr(0, 6) == "nfs://") {
-            std::string_view rest = special.substr(6);
-            *host = std::string(rest.substr(0, rest.find('/')));
-        } else if (!special.empty() && special.front() == '[') {
-            auto close = special.find(']');
-            if (close != std::string_view::npos) *host = std::string(special.substr(1, close - 1));
-        } else if (auto colon = special.find(':'); colon != std::string_view::npos) {
-            *host = std::string(special.substr(0, colon));
-        }
-    } else if (fstype == "smbfs" && special.substr(0, 2) == "//") {
-        // "//[domain;][user@]server/share"
-        std::string_view rest = special.substr(2);
-        rest = rest.substr(0, rest.find('/'));
-        if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
-        *host = std::string(rest);
-    }
-    return remote;
-}
-
-std::vector<int> parse_release_info(std::string_view release) {
-    std::vector<int> out;
-    std::size_t i = 0;
-    while (i < release.size() && release[i] >= '0' && release[i] <= '9') {
-        long v = 0;
-        while (i < release.size() && release[i] >= '0' && release[i] <= '9') {
-            if (v < 100'000'000) v = v * 10 + (release[i] - '0');
-            ++i;
-        }
-        out.push_back(static_cast<int>(v));
-        if (i < release.size() && release[i] == '.') ++i;
-        else break;
-    }
-    return out;
+bool is_remote_mount(std::string_view fstype) {
+    return fstype == "nfs" || fstype == "autofs" || fstype == "smbfs" || fstype == "cachefs";
 }
 
 }  // namespace psi::solaris_proc

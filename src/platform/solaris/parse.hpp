@@ -100,10 +100,11 @@ std::optional<int> nice_from(int pr_nice, std::string_view clname);
 // Real-time priority as psi defines it (0 for normal tasks): RT class
 // processes run at global priorities 100 + rtpri in the default rt_dptbl(5).
 int rt_priority_from(int pri, std::string_view clname);
-// SCHED_* number of <sched.h> on Solaris for a class name; nullopt for RT
-// (SCHED_FIFO and SCHED_RR are both the RT class: not told apart here) and
-// for unknown classes.
-std::optional<int> policy_from_class(std::string_view clname);
+// The portable policy of a scheduling class name (pr_clname): TS is
+// SchedPolicy::other; SYS, IA, FSS and FX have members of their own.
+// nullopt for RT (SCHED_FIFO and SCHED_RR are both the RT class: not told
+// apart here) and for unknown classes (SDC, third-party classes).
+std::optional<SchedPolicy> policy_from_class(std::string_view clname);
 
 // pr_psargs split on spaces: the first PRARGSZ bytes of the command line,
 // what ps -f shows when the address space cannot be read.
@@ -165,11 +166,8 @@ std::optional<StringVector> read_string_vector(AddressSpace& as, std::uint64_t a
 // KEY=VALUE strings to pairs; a string with no '=' is a key with an empty value.
 Environment split_environ(const std::vector<std::string>& strings);
 
-// Mount table (/etc/mnttab): network file system types, and the server of
-// a mount from its special ("host:/path" for nfs, "//[user@]host/share" for smbfs).
-bool is_remote_mount(std::string_view fstype, std::string_view special, std::string* host);
-
-// Leading decimal numbers of a uname release: "5.11" -> {5, 11}.
-std::vector<int> parse_release_info(std::string_view release);
+// Mount table (/etc/mnttab): network file system types. (The server of a
+// mount: posix::mount_host of its special.)
+bool is_remote_mount(std::string_view fstype);
 
 }  // namespace psi::solaris_proc

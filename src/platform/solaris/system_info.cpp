@@ -16,6 +16,7 @@
 #include <zone.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include "core/backend_system.hpp"
 #include "platform/solaris/context.hpp"
 #include "platform/posix/fs_sizes.hpp"
+#include "platform/posix/parse.hpp"
 #include "platform/posix/system_facts.hpp"
 
 namespace psi::backend {
@@ -49,11 +51,22 @@ std::error_code zone_name(Context&, int zoneid, std::string& out) {
 ArchInfo arch(Context& ctx) {
     ArchInfo a;
     posix::fill_uname(a);
-    a.release_info = solaris_proc::parse_release_info(a.release);
+    a.release_info = posix::release_numbers(a.release);
     posix::fill_sysconf(a, ctx.page_size, ctx.clk_tck);
     // Cores would come from kstat cpu_info:*:core_id (libkstat); not read.
     a.physical_cpu_count = std::nullopt;
+    (void)pid_max(ctx, a.pid_max);
     return a;
+}
+
+std::error_code pid_max(Context&, int& out) {
+    // sysconf(_SC_MAXPID) is the largest pid (the kernel's maxpid, set in
+    // /etc/system; pids run 0..maxpid), so pid_max in Linux's sense is one
+    // more. Unanswered: <sys/param.h>'s DEFAULT_MAXPID of 64-bit kernels
+    // (999999), the only kind psi builds for.
+    long maxpid = ::sysconf(_SC_MAXPID);
+    out = maxpid > 0 && maxpid < INT_MAX ? static_cast<int>(maxpid) + 1 : 999999 + 1;
+    return {};
 }
 
 std::error_code loadavg(Context& ctx, LoadAvg& out) {
@@ -102,8 +115,9 @@ std::error_code mounts(Context& ctx, bool include_remote, std::chrono::milliseco
             m.mountpoint = mt.mnt_mountp ? mt.mnt_mountp : "";
             m.fstype = mt.mnt_fstype ? mt.mnt_fstype : "";
             m.options = mt.mnt_mntopts ? mt.mnt_mntopts : "";
-            m.remote = solaris_proc::is_remote_mount(m.fstype, m.device, &m.host);
+            m.remote = solaris_proc::is_remote_mount(m.fstype);
             if (m.remote && !include_remote) continue;
+            if (m.remote) m.host = posix::mount_host(m.device);
             found.push_back(std::move(m));
         }
         std::fclose(f);
