@@ -9,6 +9,7 @@
 #include "psi/attr.hpp"
 #include "psi/error.hpp"
 #include "psi/process.hpp"
+#include "psi/rates.hpp"
 #include "psi/sysinfo.hpp"
 #include "psi/system.hpp"
 #include "psi/timespec.hpp"

@@ -62,7 +62,11 @@ void fill_names(detail::NameCache& names, backend::Context& ctx, ProcessInfo& p)
 // on this platform (exe_deleted is Linux's).
 std::error_code read_backend(backend::Context& ctx, int pid, Groups groups, ProcessInfo& out,
                              const std::uint64_t* expect_start) {
+    // Rates divide by the interval between two stat reads: stamp the row
+    // right before its stat is read (the backend reads it first).
+    const Instant at = groups.has(Group::stat) ? Instant::now() : Instant{};
     std::error_code ec = backend::read_process(ctx, pid, groups, out, expect_start);
+    if (!ec && at.known()) out.read_at = at;
     if (!ec && groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
         out.exe_deleted.fail(AttrStatus::not_implemented);
     return ec;
@@ -213,6 +217,7 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return ProcessTable(); }
     auto& pids = impl_->pid_buffer;
     pids.clear();
+    const Instant listed = Instant::now();
     backend::list_pids(*impl_->ctx, pids, ec);
     if (ec) return ProcessTable();
     std::sort(pids.begin(), pids.end());
@@ -265,7 +270,7 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
     std::erase_if(procs, [](const ProcessInfo& p) { return p.pid < 0; });
     if (groups.has(Group::names))
         for (auto& p : procs) fill_names(impl_->names, *impl_->ctx, p);
-    return ProcessTable(std::move(procs));
+    return ProcessTable(std::move(procs), listed);
 }
 
 ProcessTable System::table(Groups groups) {
