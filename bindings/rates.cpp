@@ -2,6 +2,7 @@
 // Process.read_at / read_monotonic / since(), the rows of
 // ProcessTable.since() and psi.process.Sampler's compiled half. The result
 // types (ProcessRates, TableRates) are Python classes in psi/_rates.py.
+#include <cerrno>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -32,8 +33,12 @@ py::tuple row_tuple(const psi::ProcessRates& r) {
 
 // The instant of the snapshot's stat read; a row read without stat (a
 // table with other attrs) reads it now, as any stat attribute would.
-const psi::Instant& instant(PyProcess& p) {
+const psi::Instant& instant(PyProcess& p, const char* attribute) {
     ensure_groups(p, psi::Group::stat);
+    // Only a process found gone by that lazy read has no instant.
+    if (!p.info.read_at.known())
+        raise_attr(psi::AttrStatus::not_available, ESRCH, "pid " + std::to_string(p.info.pid), attribute,
+                   p.info.pid);
     return p.info.read_at;
 }
 
@@ -121,10 +126,10 @@ py::tuple instant_tuple(const psi::Instant& at) {
 void register_rates(py::module_& m) {
     auto cls = py::reinterpret_borrow<py::class_<PyProcess>>(m.attr("Process"));
     cls.def_property_readonly(
-           "read_at", [](PyProcess& p) { return to_timespec(instant(p).wall); },
+           "read_at", [](PyProcess& p) { return to_timespec(instant(p, "read_at").wall); },
            "Wall-clock instant (UTC TimeSpec) at which the stat group was read.")
         .def_property_readonly(
-            "read_monotonic", [](PyProcess& p) { return monotonic_seconds(instant(p)); },
+            "read_monotonic", [](PyProcess& p) { return monotonic_seconds(instant(p, "read_monotonic")); },
             "Monotonic instant (seconds, time.monotonic()'s clock on Linux) of the stat read.")
         .def("since", &since, py::arg("before"),
              "Rates between an earlier snapshot of this same process and this one (ProcessRates).");

@@ -272,3 +272,13 @@ def test_churn_never_raises() -> None:
     finally:
         stop.set()
         t.join()
+
+
+
+def test_read_at_of_a_table_with_other_attrs() -> None:
+    # The stat attributes (identity, times) are read with any attrs=, so
+    # every row has its instant, inside the table's read.
+    m0 = time.monotonic()
+    t = ProcessTable(attrs=["euid"])
+    m1 = time.monotonic()
+    assert all(m0 <= p.read_monotonic <= m1 for p in t.values())
