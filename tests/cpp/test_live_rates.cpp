@@ -174,7 +174,7 @@ TEST(LiveRates, ChurnNeverRaises) {
     psi::Sampler sampler;
     psi::ProcessTable prev = sys.table(psi::Group::stat);
     psi::ProcessTable sprev = sampler.sample();
-    for (int i = 0; i < 20; ++i) {
+    for (int i = 0; i < 12; ++i) {
         psi::ProcessTable next = sys.table(i % 2 ? psi::groups::ps : psi::Groups(psi::Group::stat));
         psi::ProcessTable snext = sampler.sample();
         EXPECT_NO_THROW({
