@@ -60,6 +60,9 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     p.add_argument("--timeout", type=float, default=300.0, help="seconds one pass may take (default 300)")
     p.add_argument("--json", type=Path, help="also write the results to this JSON file")
     p.add_argument("--verbose", action="store_true", help="echo build commands")
+    p.add_argument("--resample", action="store_true",
+                   help="instead: time psi::Sampler against a fresh stat table at each --procs count "
+                        "(bench/resample.py; default counts 1000,10000)")
     args = p.parse_args(argv)
     if args.big:
         args.procs = "1000,10000"
@@ -247,6 +250,13 @@ def measure(contenders: list[Contender], spawner: Optional[Spawner], args: argpa
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
+    if args.resample:
+        import resample
+
+        procs = "1000,10000" if args.procs == "1000" or args.big else args.procs
+        forward = ["--procs", procs, "--rounds", str(args.rounds), "--build-dir", str(args.build_dir),
+                   "--jobs", str(args.jobs)] + (["--no-build"] if args.no_build else [])
+        return resample.main(forward + (["--verbose"] if args.verbose else []))
     if args.list:
         for c in make_contenders(args, Binaries(why_not={"floor": "-", "snapshot": "-", "psi_ps": "-"})):
             print(f"{c.key:14} {c.group}: {c.label}")

@@ -100,5 +100,8 @@ void register_table(py::module_& m);
 void register_system(py::module_& m);
 void register_mounts(py::module_& m);
 void register_sys_figures(py::module_& m);
+void register_rates(py::module_& m);
+// (wall TimeSpec, monotonic seconds) of an instant (rates.cpp).
+py::tuple instant_tuple(const psi::Instant& at);
 
 }  // namespace psi_py

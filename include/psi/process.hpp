@@ -1,6 +1,7 @@
 // psi/process.hpp - the snapshot of one process and the groups it is read in.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -133,6 +134,17 @@ const char* sched_policy_class(SchedPolicy p) noexcept;
 
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
+// When a snapshot was read, on two clocks taken together: `monotonic`
+// (std::chrono::steady_clock: CLOCK_MONOTONIC on Linux, never stepped) for
+// intervals between snapshots (psi/rates.hpp), `wall` (UTC) for showing.
+// Default-constructed: never stamped (known() false).
+struct Instant {
+    std::chrono::steady_clock::time_point monotonic{};
+    TimeSpec wall;
+    bool known() const noexcept { return monotonic != std::chrono::steady_clock::time_point{}; }
+    static Instant now() noexcept;  // both clocks, now (src/core/rates.cpp)
+};
+
 // A snapshot of one process: a plain value. Attributes of groups that were
 // not read have status not_read; read but unavailable ones say why.
 struct ProcessInfo {
@@ -142,6 +154,9 @@ struct ProcessInfo {
     std::uint64_t start_ticks = 0;
     Groups groups_read;
     bool is_kernel_thread = false;
+    // When the stat group (utime, stime: what rates divide) was last read:
+    // stamped by System right before the backend reads the row.
+    Instant read_at;
 
     Attr<int> ppid, pgrp, sid;
     Attr<int> tpgid;                           // foreground pgrp of the tty (-1: none)

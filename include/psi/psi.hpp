@@ -11,6 +11,7 @@
 #include "psi/fields.hpp"
 #include "psi/family.hpp"
 #include "psi/process.hpp"
+#include "psi/rates.hpp"
 #include "psi/sysinfo.hpp"
 #include "psi/system.hpp"
 #include "psi/timespec.hpp"

@@ -57,7 +57,8 @@ struct Options {
 class ProcessTable {
 public:
     ProcessTable() = default;
-    explicit ProcessTable(std::vector<ProcessInfo> procs) : procs_(std::move(procs)) {}
+    explicit ProcessTable(std::vector<ProcessInfo> procs, Instant read_at = {})
+        : procs_(std::move(procs)), read_at_(read_at) {}
 
     std::size_t size() const { return procs_.size(); }
     bool empty() const { return procs_.empty(); }
@@ -68,9 +69,12 @@ public:
     const ProcessInfo* find(int pid) const;
     const std::vector<ProcessInfo>& processes() const { return procs_; }
     std::vector<ProcessInfo> release() && { return std::move(procs_); }
+    // When the pids were listed (each row has its own ProcessInfo::read_at).
+    const Instant& read_at() const { return read_at_; }
 
 private:
     std::vector<ProcessInfo> procs_;
+    Instant read_at_;
 };
 
 struct ArchInfo {
@@ -235,6 +239,46 @@ public:
     // Name of a uid/gid, cached for this System; decimal id when unnamed.
     const std::string& user_name(std::uint32_t uid);
     const std::string& group_name(std::uint32_t gid);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// Takes stat-group tables (Group::stat only) of every process over and over,
+// cheaply: for monitors that compute rates (psi/rates.hpp) from successive
+// samples. On Linux it keeps each process's /proc/PID/stat open and re-reads
+// it with pread(2) at offset 0 (procfs regenerates the file on every read),
+// which saves the path lookup, open and close a fresh table pays per
+// process; the pids are listed anew each time, so new processes are found
+// and the descriptors of gone ones closed. A kept descriptor names one
+// process for good: once that process is reaped it reads ESRCH, and a pid
+// reused meanwhile is opened afresh (its start ticks differ), so a sample
+// never mixes two processes. Elsewhere each sample is a fresh stat table.
+//
+// Descriptors: at most the soft RLIMIT_NOFILE less a reserve (an eighth,
+// at least 32) is kept; processes beyond are read with open/read/close.
+// With `raise_fd_limit` the sampler first raises the soft limit, within the
+// hard one, to what the process count needs: note that select(2) cannot
+// watch descriptors >= FD_SETSIZE (1024), so a program using select should
+// pass false. One thread; not for use by two threads at once.
+class Sampler {
+public:
+    explicit Sampler(Options options = {}, bool raise_fd_limit = true);
+    Sampler(Options options, bool raise_fd_limit, std::error_code& ec);
+    ~Sampler();
+    Sampler(Sampler&&) noexcept;
+    Sampler& operator=(Sampler&&) noexcept;
+    Sampler(const Sampler&) = delete;
+    Sampler& operator=(const Sampler&) = delete;
+
+    // Every process with its stat group read (as System::table(Group::stat)),
+    // each row and the table stamped (read_at).
+    ProcessTable sample();
+    ProcessTable sample(std::error_code& ec);
+    // Descriptors kept open now (0 where the platform keeps none).
+    std::size_t open_handles() const;
 
     struct Impl;
 

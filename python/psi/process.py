@@ -24,7 +24,9 @@ from psi._core import (
     status_letter,
     status_name,
 )
+from psi._core import TimeSpec
 from psi._exceptions import NoSuchProcessError
+from psi._rates import ProcessRates, TableRates
 
 __all__ = [
     "PROCESS_ATTRIBUTES",
@@ -43,7 +45,10 @@ __all__ = [
     "PROC_STATUS_ZOMBIE",
     "NoSuchProcessError",
     "Process",
+    "ProcessRates",
     "ProcessTable",
+    "Sampler",
+    "TableRates",
     "status_letter",
     "status_name",
 ]
@@ -62,15 +67,55 @@ class ProcessTable(Dict[int, Process]):
     A process that exits while the table is built is left out.
     """
 
-    __slots__ = ()
+    __slots__ = ("_read_at", "_read_monotonic")
+
+    _read_at: TimeSpec
+    _read_monotonic: float
 
     def __new__(cls, *, attrs: Optional[Iterable[str]] = None) -> ProcessTable:
         self = super().__new__(cls)
         # The compiled core fills the dict's storage directly (the blocked
         # __setitem__ below is not involved) with the GIL released while
         # it reads the system.
-        _core.fill_table(self, attrs)
+        self._read_at, self._read_monotonic = _core.fill_table(self, attrs)
         return self
+
+    @property
+    def read_at(self) -> TimeSpec:
+        """Wall-clock instant (UTC) at which the processes were listed.
+
+        Each process has its own ``read_at``: the instant its stat was read.
+        """
+        return self._read_at
+
+    @property
+    def read_monotonic(self) -> float:
+        """The listing instant on the monotonic clock, in seconds.
+
+        The clock of ``time.monotonic()`` on Linux (CLOCK_MONOTONIC): never
+        stepped, for measuring intervals.
+        """
+        return self._read_monotonic
+
+    def since(self, before: ProcessTable) -> TableRates:
+        """Rates of every process between the earlier table ``before`` and this one.
+
+        Processes are matched by pid and start time; see TableRates. Each
+        rate uses its own process's two read instants, so a table that took
+        a while to read still gives exact rates. Raises TypeError when
+        ``before`` is not a ProcessTable.
+        """
+        if not isinstance(before, ProcessTable):
+            raise TypeError(f"since() needs a ProcessTable, not {type(before).__name__}")
+        rows, appeared, disappeared = _core.table_rows(before.values(), self.values())
+        out = TableRates()
+        make = ProcessRates._make
+        for row in rows:
+            out[row[0]] = make(row)
+        out.interval = self._read_monotonic - before._read_monotonic
+        out.appeared = [self[pid] for pid in appeared]
+        out.disappeared = [before[pid] for pid in disappeared]
+        return out
 
     def __init__(self, *, attrs: Optional[Iterable[str]] = None) -> None:
         # Everything happened in __new__; dict.__init__ must not run again.
@@ -106,3 +151,36 @@ class ProcessTable(Dict[int, Process]):
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("a ProcessTable cannot be pickled; use dict(table)")
+
+
+class Sampler:
+    """Takes ProcessTables of every process's stat attributes, cheaply, again and again.
+
+    For monitors computing rates: ``t2 = s.sample(); t2.since(t1)``. Each
+    sample is a ProcessTable whose processes have the stat attributes read
+    (ppid, name, status, nice, times, vsz ...; others are read lazily as
+    usual). On Linux the sampler keeps each process's /proc/PID/stat open and
+    re-reads it, which costs about half a fresh read; a process that exits is
+    dropped, a new one opened, a reused pid recognised (never mixed with its
+    predecessor). It keeps at most the soft RLIMIT_NOFILE less a reserve of
+    descriptors, and with ``raise_fd_limit`` (the default) first raises that
+    soft limit within the hard one; pass False in a program that uses
+    select() (which cannot watch descriptors >= 1024). Elsewhere each sample
+    is a fresh read. Thread-safe (samples are taken one at a time).
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, *, raise_fd_limit: bool = True) -> None:
+        self._core = _core.Sampler(raise_fd_limit)
+
+    def sample(self) -> ProcessTable:
+        """A new ProcessTable of every process, its stat attributes read."""
+        table: ProcessTable = dict.__new__(ProcessTable)
+        table._read_at, table._read_monotonic = self._core.sample_into(table)
+        return table
+
+    @property
+    def open_handles(self) -> int:
+        """Descriptors the sampler keeps open now (0 where it keeps none)."""
+        return int(self._core.open_handles)

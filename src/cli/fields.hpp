@@ -36,6 +36,9 @@ struct Env {
     std::string_view forest;      // tree prefix of the current row, ps style:
                                   // one of ' ', '|', '+', 'L' per level
     char forest_type = 0;         // 'b' (--forest: ASCII art) or 'u' (-H: indent)
+    // --interval: CPU use between a first snapshot and the listing; %cpu
+    // and C show it instead of the lifetime share (nullptr: lifetime).
+    const psi::TableRates* rates = nullptr;
 };
 
 enum class Align : std::uint8_t {

@@ -209,8 +209,21 @@ void v_start(const Env&, const ProcessInfo& p, Value& v) {
     else v.clear();
 }
 
-// ps: utilisation = CPU time / elapsed time, over the whole life.
+// ps: utilisation = CPU time / elapsed time, over the whole life. With
+// --interval: over the interval (psi/rates.hpp); a process that started
+// during the interval has no rate, and its lifetime share is exactly its
+// share of the part of the interval it existed.
 bool pcpu(const Env& env, const ProcessInfo& p, double& pct) {
+    if (env.rates) {
+        const psi::ProcessRates* r = env.rates->find(p.pid);
+        if (r && r->id.start_ticks == p.start_ticks) {
+            if (const double* v = r->cpu_percent.get()) {
+                pct = *v;
+                return true;
+            }
+            return false;
+        }
+    }
     TimeSpec a, b;
     const TimeSpec* c = cputime(p, a);
     const TimeSpec* e = elapsed(env, p, b);

@@ -2,6 +2,7 @@
 // two overlap. See docs/psi-ps.md.
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <string>
+#include <thread>
 #include <unistd.h>
 
 #include <psi/psi.hpp>
@@ -112,6 +114,19 @@ int run(const Request& req, OutBuf& out) {
     for (const SortKey& k : req.sort) groups |= k.def->needs;
     if (req.forest) groups |= psi::Group::stat;  // ppid and start time
 
+    // --interval: a stat snapshot now, the listing after the interval; %cpu
+    // and C then show the CPU used in between (psi/rates.hpp), by design
+    // unlike ps, which only knows the lifetime share.
+    psi::ProcessTable before;
+    if (req.interval > 0) {
+        groups |= psi::Group::stat;
+        before = sys.table(psi::Group::stat, ec);
+        if (ec) return fail("cannot list processes: " + ec.message(), 1);
+        std::this_thread::sleep_for(std::chrono::duration<double>(req.interval));
+        env.now = psi::now();
+        env.now_sec = env.now.tv_sec;
+    }
+
     std::vector<psi::ProcessInfo> procs;
     if (sel.pids_only()) {
         // Read just the listed processes. Only thread-group leaders count (a
@@ -130,6 +145,15 @@ int run(const Request& req, OutBuf& out) {
         psi::ProcessTable table = sys.table(groups, ec);
         if (ec) return fail("cannot list processes: " + ec.message(), 1);
         procs = std::move(table).release();
+    }
+
+    psi::TableRates rates;
+    if (req.interval > 0) {
+        std::vector<const psi::ProcessInfo*> earlier, later;
+        for (const psi::ProcessInfo& p : before) earlier.push_back(&p);
+        for (const psi::ProcessInfo& p : procs) later.push_back(&p);
+        rates = psi::rates(earlier, before.read_at(), later, psi::Instant::now());
+        env.rates = &rates;
     }
 
     std::vector<const psi::ProcessInfo*> rows;

@@ -126,6 +126,28 @@ void add_sort(std::vector<SortKey>& out, string_view arg) {
     }
 }
 
+// --interval: decimal seconds, "1", "0.5", ".25"; more than 0, at most an
+// hour (a longer wait is surely a typo, and must not look like a hang).
+double parse_interval(string_view v) {
+    const std::string bad = "invalid interval " + quoted(v) + " (seconds, e.g. 1 or 0.5)";
+    std::size_t dot = v.find('.');
+    string_view whole = v.substr(0, dot), frac = dot == string_view::npos ? string_view() : v.substr(dot + 1);
+    if ((whole.empty() && frac.empty()) || v == ".") throw UsageError(bad);
+    double seconds = 0;
+    for (char c : whole) {
+        if (c < '0' || c > '9' || seconds > 3600) throw UsageError(bad);
+        seconds = seconds * 10 + (c - '0');
+    }
+    double scale = 0.1;
+    for (char c : frac) {
+        if (c < '0' || c > '9') throw UsageError(bad);
+        seconds += (c - '0') * scale;
+        scale /= 10;
+    }
+    if (seconds <= 0 || seconds > 3600) throw UsageError(bad);
+    return seconds;
+}
+
 int parse_cols(string_view v) {
     auto n = parse_number(v, kUnlimitedCols - 1, "invalid width " + quoted(v));
     if (n == 0) throw UsageError("invalid width " + quoted(v));
@@ -169,6 +191,7 @@ void long_option(Request& r, string_view arg, ArgCursor& cur) {
         string_view v = val();
         r.threads = static_cast<int>(parse_number(v, 64, "invalid thread count " + quoted(v)));
     }
+    else if (name == "interval") r.interval = parse_interval(val());
     else if (name == "no-headers" || name == "no-heading") { flag(); r.no_headers = true; }
     else if (name == "json") { flag(); r.output = OutputKind::json; }
     else if (name == "csv") { flag(); r.output = OutputKind::csv; }

@@ -58,6 +58,8 @@ struct Request {
     OutputKind output = OutputKind::text;
     // Threads reading the table (psi::Options::threads): 0 = two per CPU.
     int threads = 0;
+    // --interval SECONDS: %cpu and C over this interval (0: over the lifetime).
+    double interval = 0;
 
     // Informational actions.
     bool help = false;

@@ -67,6 +67,9 @@ bool valid_pid(std::int64_t pid) { return pid >= 0 && pid <= INT_MAX; }
 // process is no_such_process before anything is written to `out`.
 std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, ProcessInfo& out,
                              const std::uint64_t* expect) {
+    // Rates divide by the interval between two stat reads: stamp the row
+    // right before its stat is read (identify reads it on Linux).
+    const Instant at = groups.has(Group::stat) ? Instant::now() : Instant{};
     backend::Identity id;
     if (std::error_code ec = backend::identify(ctx, pid, expect, id)) return ec;
     if (expect && id.start_ticks != *expect) return make_error_code(errc::no_such_process);
@@ -80,6 +83,7 @@ std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, Proc
     out.pid = pid;
     out.start_ticks = id.start_ticks;
     out.is_kernel_thread = id.kind.kernel_thread;
+    if (at.known()) out.read_at = at;
     // An attribute of a read group that the backend leaves unset does not
     // exist on this platform (exe_deleted is Linux's).
     if (groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
@@ -233,6 +237,7 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return ProcessTable(); }
     auto& pids = impl_->pid_buffer;
     pids.clear();
+    const Instant listed = Instant::now();
     backend::list_pids(*impl_->ctx, pids, ec);
     if (ec) return ProcessTable();
     std::sort(pids.begin(), pids.end());
@@ -285,7 +290,7 @@ ProcessTable System::table(Groups groups, std::error_code& ec) {
     std::erase_if(procs, [](const ProcessInfo& p) { return p.pid < 0; });
     if (groups.has(Group::names))
         for (auto& p : procs) fill_names(impl_->names, *impl_->ctx, p);
-    return ProcessTable(std::move(procs));
+    return ProcessTable(std::move(procs), listed);
 }
 
 ProcessTable System::table(Groups groups) {

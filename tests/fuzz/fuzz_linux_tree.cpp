@@ -2,7 +2,8 @@
 // backend reading a fixture proc tree whose files hold the fuzzer's bytes.
 // The parser target (fuzz_linux_parsers) sees each file alone; this one also
 // covers what is done with the parsed numbers (ticks to times, pages and kB
-// to bytes, boot time plus start ticks, the identity check, the table), where
+// to bytes, boot time plus start ticks, the identity check, the table, the
+// sampler's re-reads and the rates between two snapshots), where
 // garbage in /proc must not become undefined behaviour or a crash either.
 //
 // Input: segments separated by "@@\n", in this order: PID/stat, PID/statm,
@@ -70,6 +71,14 @@ void read_everything(psi::System& sys) {
     (void)sys.boot_time(ec);
     (void)sys.uptime(ec);
     (void)sys.mounts(true, ec);
+    // The sampler's re-read path (pread of a kept stat descriptor) on the
+    // same bytes: it lives across inputs, so each input's stat is read
+    // through the descriptor the previous input opened. And rates between
+    // the fresh table and the sample, whatever they hold.
+    static psi::Sampler sampler(psi::Options{.proc_root = fixture().root()}, false);
+    psi::ProcessTable s = sampler.sample(ec);
+    const psi::TableRates r = psi::rates(t, s, 1);
+    for (const auto& row : r.processes) (void)row.cpu_percent.value_or(0);
 }
 
 }  // namespace

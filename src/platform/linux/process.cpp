@@ -14,6 +14,7 @@
 #include "core/classify.hpp"
 #include "core/saturate.hpp"
 #include "platform/linux/context.hpp"
+#include "platform/linux/stat_fill.hpp"
 
 namespace psi::backend {
 
@@ -32,6 +33,14 @@ std::optional<std::string> terminal_path(Context& ctx, std::uint64_t tty_nr) {
         ctx.tty_drivers = linux_proc::parse_tty_drivers(r.data);
     }
     return linux_proc::tty_path_from_drivers(tty_nr, *ctx.tty_drivers);
+}
+
+}  // namespace
+
+// Not file-local: the sampler (sampler.cpp, stat_fill.hpp) fills its rows
+// with the same two functions.
+bool stat_is_kernel_thread(const linux_proc::StatFields& st, int pid) {
+    return (st.fields >= 9 && (st.flags & kPfKthread)) || (st.fields >= 4 && st.ppid == 2) || pid == 2;
 }
 
 void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out) {
@@ -74,6 +83,8 @@ void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out)
     // Zones are Solaris's; Linux namespaces are not named by an id here.
     out.zoneid.fail(AttrStatus::not_implemented);
 }
+
+namespace {
 
 // readlink relative to the proc root into `attr`.
 bool read_link(Context& ctx, int pid, const char* name, Attr<std::string>& attr, const detail::ProcessKind& kind) {
@@ -154,8 +165,7 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t*, Identity& 
     if (!st) return make_error_code(errc::parse_error);
     ctx.stat = *st;
     out.start_ticks = st->starttime;
-    out.kind.kernel_thread =
-        (st->fields >= 9 && (st->flags & kPfKthread)) || (st->fields >= 4 && st->ppid == 2) || pid == 2;
+    out.kind.kernel_thread = stat_is_kernel_thread(*st, pid);
     out.kind.zombie = st->state == 'Z' || st->state == 'X' || st->state == 'x';
     return {};
 }
