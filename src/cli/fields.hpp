@@ -32,6 +32,7 @@ struct Env {
     std::string_view forest;      // tree prefix of the current row, ps style:
                                   // one of ' ', '|', '+', 'L' per level
     char forest_type = 0;         // 'b' (--forest: ASCII art) or 'u' (-H: indent)
+    bool show_env = false;        // BSD e: command columns end with the environment
 };
 
 enum class Align : std::uint8_t {
