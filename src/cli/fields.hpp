@@ -39,6 +39,7 @@ struct Env {
     // --interval: CPU use between a first snapshot and the listing; %cpu
     // and C show it instead of the lifetime share (nullptr: lifetime).
     const psi::TableRates* rates = nullptr;
+    bool show_env = false;        // BSD e: command columns end with the environment
 };
 
 enum class Align : std::uint8_t {

@@ -28,10 +28,32 @@ int forest_art(const Env& env, std::string& o, int room) {
     return cells;
 }
 
+// BSD e (ps/output.c pr_args, pr_comm): a blank and the environment after
+// the command, its strings joined by blanks, while more than one cell of
+// room is left. An environment that cannot be read or is empty (ps shows
+// it as "-") adds nothing.
+int env_tail(const Env& env, const ProcessInfo& p, std::string& o, int room) {
+    if (!env.show_env || room <= 1) return 0;
+    const psi::Environment* vars = p.env.get();
+    if (!vars || vars->empty()) return 0;
+    static std::string joined;  // reused: one allocation for the whole listing
+    joined.clear();
+    for (const auto& [name, value] : *vars) {
+        if (!joined.empty()) joined.push_back(' ');
+        joined.append(name).append(1, '=').append(value);
+    }
+    if (joined == "-") return 0;
+    for (char& c : joined)
+        if (c == '\n') c = ' ';
+    o.push_back(' ');
+    return 1 + append_ps_escaped(o, joined, room - 1);
+}
+
 int t_comm(const Env& env, const ProcessInfo& p, std::string& o, int room) {
     int cells = forest_art(env, o, room);
-    if (const std::string* n = p.name.get()) return cells + append_ps_escaped(o, *n, room - cells);
-    return cells + (room - cells > 0 ? text_dash(o) : 0);
+    if (const std::string* n = p.name.get()) cells += append_ps_escaped(o, *n, room - cells);
+    else cells += room - cells > 0 ? text_dash(o) : 0;
+    return cells + env_tail(env, p, o, room - cells);
 }
 // Solaris' fname: the name in at most 8 cells.
 int t_fname(const Env& env, const ProcessInfo& p, std::string& o, int room) {
@@ -101,7 +123,8 @@ const std::string& command_text(const ProcessInfo& p) {
 }
 int t_args(const Env& env, const ProcessInfo& p, std::string& o, int room) {
     int cells = forest_art(env, o, room);
-    return cells + append_ps_escaped(o, command_text(p), room - cells);
+    cells += append_ps_escaped(o, command_text(p), room - cells);
+    return cells + env_tail(env, p, o, room - cells);
 }
 void v_args(const Env&, const ProcessInfo& p, Value& v) {
     if (const std::vector<std::string>* a = p.args.get()) v.set_list(*a);

@@ -100,6 +100,7 @@ int run(const Request& req, OutBuf& out) {
         env.mem_total_kb = arch.total_memory / 1024;
     }
     env.forest_type = req.forest;
+    env.show_env = req.bsd_e;
 
     // Our own terminal: the default selection needs it.
     if (!req.has_selection()) {
@@ -113,6 +114,11 @@ int run(const Request& req, OutBuf& out) {
     for (const Column& c : cols) groups |= c.def->needs;
     for (const SortKey& k : req.sort) groups |= k.def->needs;
     if (req.forest) groups |= psi::Group::stat;  // ppid and start time
+    // BSD e: the command columns (ps/output.c pr_args, pr_comm) add the environment.
+    static constexpr std::string_view kCommandFields[] = {"args", "cmd", "command", "comm", "ucmd", "ucomm"};
+    if (req.bsd_e && std::any_of(std::begin(kCommandFields), std::end(kCommandFields),
+                                 [&](std::string_view f) { return uses(cols, f); }))
+        groups |= psi::Group::env;
 
     // --interval: a stat snapshot now, the listing after the interval; %cpu
     // and C then show the CPU used in between (psi/rates.hpp), by design

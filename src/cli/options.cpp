@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <grp.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <string_view>
 #include <unistd.h>
 
@@ -85,6 +87,83 @@ void add_users(std::vector<std::uint32_t>& out, string_view arg) {
         if (rc != 0 || !found) throw UsageError("unknown user " + quoted(item));
         out.push_back(pw.pw_uid);
     }
+}
+
+// A group list names groups or gives numeric ids (ps -G, --group, -g).
+// Returns false (nothing added) when an item is neither, for -g's second
+// reading.
+bool add_groups(std::vector<std::uint32_t>& out, string_view arg) {
+    std::vector<std::uint32_t> ids;
+    for (string_view item : split_list(arg, "group")) {
+        if (all_digits(item)) {
+            if (item.size() > 10) return false;
+            unsigned long long v = std::strtoull(std::string(item).c_str(), nullptr, 10);
+            if (v > 0xFFFFFFFEull) return false;
+            ids.push_back(static_cast<std::uint32_t>(v));
+            continue;
+        }
+        std::string name(item);
+        group gr{};
+        group* found = nullptr;
+        std::vector<char> buf(16384);
+        int rc;
+        while ((rc = getgrnam_r(name.c_str(), &gr, buf.data(), buf.size(), &found)) == ERANGE && buf.size() < (1u << 20))
+            buf.resize(buf.size() * 2);
+        if (rc != 0 || !found) return false;
+        ids.push_back(gr.gr_gid);
+    }
+    out.insert(out.end(), ids.begin(), ids.end());
+    return true;
+}
+
+// One terminal of a -t list, looked up as procps ps parse_tty does: an
+// absolute path, else /dev/pts/NAME, /dev/NAME, /dev/ttyNAME, /dev/ptyNAME,
+// /dev/NAMEnsole ("co"); "-" and "?" mean "no terminal" (device 0). The
+// device number is compared with the tty_nr of /proc/PID/stat, which uses
+// the same encoding as st_rdev for every device number a terminal has.
+std::uint64_t parse_tty(string_view item) {
+    std::string name(item);
+    struct stat sb{};
+    bool found = false;
+    if (!name.empty() && name[0] == '/') {
+        found = ::stat(name.c_str(), &sb) == 0;
+    } else {
+        for (const char* prefix : {"/dev/pts/", "/dev/", "/dev/tty", "/dev/pty"}) {
+            if (::stat((prefix + name).c_str(), &sb) == 0) { found = true; break; }
+        }
+        if (!found) found = ::stat(("/dev/" + name + "nsole").c_str(), &sb) == 0;
+        if (!found && (name == "-" || name == "?")) return 0;
+    }
+    if (!found) throw UsageError("TTY could not be found: " + quoted(item));
+    if (!S_ISCHR(sb.st_mode)) throw UsageError("list member was not a TTY: " + quoted(item));
+    return static_cast<std::uint64_t>(sb.st_rdev);
+}
+
+void add_ttys(std::vector<std::uint64_t>& out, string_view arg) {
+    for (string_view item : split_list(arg, "terminal")) out.push_back(parse_tty(item));
+}
+
+// -g: sessions when the whole list is numeric (procps tries pids first),
+// else effective groups by name or id.
+void add_sessions_or_groups(Request& r, string_view arg) {
+    try {
+        std::vector<int> sids;
+        add_pids(sids, arg, "session id");
+        r.sids.insert(r.sids.end(), sids.begin(), sids.end());
+        return;
+    } catch (const UsageError&) {
+    }
+    if (!add_groups(r.egids, arg)) throw UsageError("list of session leaders OR effective group IDs was invalid: " + quoted(arg));
+}
+
+void add_group_list(std::vector<std::uint32_t>& out, string_view arg) {
+    if (!add_groups(out, arg)) throw UsageError("unknown group in " + quoted(arg));
+}
+
+void add_quick(Request& r, string_view arg) {
+    if (r.quick) throw UsageError("-q/--quick-pid can only be used once");
+    r.quick = true;
+    add_pids(r.pids, arg, "process id");
 }
 
 // One -o item: name[:width][=header] (ps/sortformat.c format_parse).
@@ -180,6 +259,12 @@ void long_option(Request& r, string_view arg, ArgCursor& cur) {
     auto val = [&]() -> string_view { return has_value ? value : cur.take(std::string(arg)); };
 
     if (name == "pid") add_pids(r.pids, val(), "process id");
+    else if (name == "quick-pid") add_quick(r, val());
+    else if (name == "sid") add_pids(r.sids, val(), "session id");
+    else if (name == "tty") add_ttys(r.ttys, val());
+    else if (name == "group") add_group_list(r.egids, val());
+    else if (name == "Group") add_group_list(r.rgids, val());
+    else if (name == "deselect") { flag(); r.negate = true; }
     else if (name == "ppid") add_pids(r.ppids, val(), "parent process id");
     else if (name == "user") add_users(r.euids, val());
     else if (name == "User") add_users(r.ruids, val());
@@ -213,7 +298,13 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'F': r.extra_full = true; continue;
         case 'w': ++r.wide; continue;
         case 'H': r.forest = 'u'; continue;
-        case 'p': case 'u': case 'U': case 'C': case 'o': break;
+        case 'a': r.unix_a = true; continue;
+        case 'd': r.unix_d = true; continue;
+        case 'N': r.negate = true; continue;
+        case 'c': r.sched_c = true; continue;
+        case 'P': r.psr_P = true; continue;
+        case 'p': case 'u': case 'U': case 'C': case 'o': case 'O': case 'q': case 's': case 't': case 'g': case 'G':
+            break;
         default: throw UsageError("unknown option " + quoted(std::string("-") + c));
         }
         string_view value = arg.substr(k + 1);
@@ -222,18 +313,34 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
         else if (c == 'u') add_users(r.euids, value);
         else if (c == 'U') add_users(r.ruids, value);
         else if (c == 'C') for (string_view n : split_list(value, "command")) r.names.emplace_back(n);
+        else if (c == 'q') add_quick(r, value);
+        else if (c == 's') add_pids(r.sids, value, "session id");
+        else if (c == 't') add_ttys(r.ttys, value);
+        else if (c == 'g') add_sessions_or_groups(r, value);
+        else if (c == 'G') add_group_list(r.rgids, value);
+        else if (c == 'O') {
+            // ps/sortformat.c parse_O_option: -O after a format is an error;
+            // -o after -O adds to it.
+            if (!r.format.empty()) throw UsageError("option -O can not follow other format options");
+            r.has_O = true;
+            add_format(r.format, "pid");
+            add_format(r.format, value);
+            add_format(r.format, "state,tname,time,command");  // ps's END_SYS5 trailer
+        }
         else add_format(r.format, value);
         return;  // the value used up the rest of the word
     }
 }
 
 // procps's BSD-style words (no dash), ps(1) "BSD OPTIONS": the selection
-// letters a and x, the format letters u, j and l, f (forest), h (no
-// header), r (running only), w (wide), L (list fields), o FORMAT, p PIDS and
-// U USERS (effective, like -u) taking the rest of the word or the next
-// one ("ps axo pid,comm"), and a word of pids ("ps 1,2"). Others (e, v, s,
-// c, ...) are refused rather than half-done.
+// letters a, x and g, the format letters u, j and l, e (environment after
+// the command), f (forest), h (no header), r (running only), w (wide), L
+// (list fields), o FORMAT, p PIDS and U USERS (effective, like -u) taking
+// the rest of the word or the next one ("ps axo pid,comm"), and a word of
+// pids ("ps 1,2"). Others (v, s, c, O, ...) are refused rather than
+// half-done.
 void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
+    r.prefer_bsd = true;
     if (all_digits(arg.substr(0, 1))) {
         add_pids(r.pids, arg, "process id");
         if (!r.bsd_format) r.bsd_format = 'b';
@@ -247,6 +354,9 @@ void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'w': ++r.wide; continue;
         case 'a': r.bsd_a = true; break;
         case 'x': r.bsd_x = true; break;
+        // g: "all, even session leaders": Linux ps never hides them.
+        case 'g': r.bsd_g = true; break;
+        case 'e': r.bsd_e = true; break;
         case 'f': r.forest = 'b'; break;
         case 'h': r.no_headers = true; break;
         case 'r': r.running_only = true; break;
@@ -265,7 +375,7 @@ void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
         }
         default:
             throw UsageError("unsupported option " + quoted(std::string(1, c)) + " in " + quoted(arg) +
-                             "; psi-ps takes the BSD letters a x u j l f h r w L o p U and procps's UNIX and GNU "
+                             "; psi-ps takes the BSD letters a x g e u j l f h r w L o p U and procps's UNIX and GNU "
                              "options (try 'psi-ps --help')");
         }
         informational = false;
@@ -275,16 +385,66 @@ void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
 
 }  // namespace
 
-Request parse_args(int argc, char** argv) {
+namespace {
+
+// One pass over the words. With force_bsd, a dashed word is read as a BSD
+// word ("ps -aux" is "ps aux"), as procps's second-chance parse does.
+Request parse_words(int argc, char** argv, bool force_bsd) {
     Request r;
     ArgCursor cur{argc, argv};
     for (; cur.i < argc; ++cur.i) {
         string_view arg = argv[cur.i];
         if (arg.size() > 2 && arg.substr(0, 2) == "--") long_option(r, arg, cur);
-        else if (arg.size() > 1 && arg[0] == '-' && arg != "--") unix_options(r, arg, cur);
-        else if (!arg.empty() && arg[0] != '-') bsd_options(r, arg, cur);
+        else if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
+            if (force_bsd) bsd_options(r, arg.substr(1), cur);
+            else unix_options(r, arg, cur);
+        }
+        else if (!arg.empty() && arg[0] != '-') {
+            // procps's second chance takes only dashed words as BSD ones: a
+            // real BSD word there ("ps -a x") fails it (ps/parser.c "way bad").
+            if (force_bsd && !all_digits(arg.substr(0, 1))) throw UsageError("second chance parse failed");
+            bsd_options(r, arg, cur);
+        }
         else throw UsageError("unknown option " + quoted(arg));
     }
+    if (force_bsd) r.prefer_bsd = true;
+    return r;
+}
+
+// ps/select.c select_setup: which combinations of the simple selections
+// make sense.
+void check_simple_selection(const Request& r) {
+    const bool unix_sel = r.unix_a || r.unix_d, bsd_sel = r.bsd_a || r.bsd_x;
+    if (unix_sel && bsd_sel) throw UsageError("process selection options conflict");
+    if (r.quick) {
+        if (r.negate) throw UsageError("-q/--quick-pid cannot be used together with negation switches");
+        // -e, -a, x ... are ignored: quick mode reads the listed pids only.
+        if (!r.ppids.empty() || !r.euids.empty() || !r.ruids.empty() || !r.names.empty() || !r.sids.empty() ||
+            !r.ttys.empty() || !r.egids.empty() || !r.rgids.empty())
+            throw UsageError("-q/--quick-pid cannot be combined with other selection options");
+    }
+}
+
+}  // namespace
+
+Request parse_args(int argc, char** argv) {
+    Request r;
+    // procps parses the words as UNIX options first and, when that fails,
+    // once more with every dashed word read as BSD letters ("ps -aux",
+    // "ps -x"); if that fails too, the first error is the one reported.
+    try {
+        r = parse_words(argc, argv, false);
+        check_simple_selection(r);
+    } catch (const UsageError& first) {
+        try {
+            r = parse_words(argc, argv, true);
+            check_simple_selection(r);
+        } catch (const UsageError&) {
+            throw first;
+        }
+    }
+    if (r.has_O && (r.full || r.long_format || r.jobs_format || r.extra_full || r.bsd_format))
+        throw UsageError("-O with another format option (-f, -l, -j, -F, BSD u j l) is not supported");
     if (r.long_y && !r.long_format) throw UsageError("modifier -y without format -l makes no sense");
     const bool unix_format = r.full || r.long_format || r.jobs_format || r.extra_full;
     if (r.bsd_format && (unix_format || !r.format.empty()) && r.bsd_format != 'b')
@@ -307,10 +467,13 @@ std::vector<FormatItem> effective_format(const Request& r) {
         add_format(out, bsd);
         return out;
     }
-    // procps's UNIX formats, composed from -f, -l, -j, -y and -F the way
-    // ps 4.0 lays them out (checked against it for every combination the
-    // oracle tests run): the default is pid,tname,time,ucmd.
+    // procps's UNIX formats, composed from -f, -l, -j, -y, -F, -c and -P
+    // as ps/sortformat.c generate_sysv_list lays them out (it builds the
+    // list backwards; this is the same order front to back). With BSD
+    // defaults preferred (a BSD word was given) the tail is STAT and BSD
+    // TIME instead of TIME.
     const bool f = r.full || r.extra_full, l = r.long_format, y = l && r.long_y, F = r.extra_full;
+    const bool c = r.sched_c, format_flags = f || l;
     std::string spec;
     auto add = [&](bool when, const char* fields) {
         if (!when) return;
@@ -323,15 +486,24 @@ std::vector<FormatItem> effective_format(const Request& r) {
     add(true, "pid");
     add(f || l, "ppid");
     add(r.jobs_format, "pgid,sid");
-    add(f || l, "c");
-    add(l, "opri,ni");
+    add(r.psr_P, "psr");
+    add(format_flags && !c, "c");
+    add(c, "class,pri");
+    add(l && !c, "opri,ni");
     add(l && !y, "addr_1");
     add(y, "rss");
     add(l || F, "sz");
     add(l, "wchan");
-    add(F, "rss,psr");
+    add(F && !(l && y), "rss");
+    add(F && !r.psr_P, "psr");
     add(f, "stime");
-    add(true, f ? "tname,time,cmd" : "tname,time,ucmd");
+    add(true, "tname");
+    if (r.prefer_bsd) {
+        add(!l, "stat");
+        add(true, format_flags ? "bsdtime,cmd" : "bsdtime,args");
+    } else {
+        add(true, f ? "time,cmd" : "time,ucmd");
+    }
     std::vector<FormatItem> out;
     add_format(out, spec);
     return out;

@@ -38,7 +38,21 @@ struct Request {
     // BSD words (ps aux): 'a' lifts "only yourself", 'x' lifts "must have a
     // terminal"; with both, every process.
     bool bsd_a = false, bsd_x = false;
-    bool running_only = false;       // BSD r
+    bool bsd_g = false;              // BSD g: session leaders too (a no-op on Linux)
+    // UNIX -a (every process on a terminal but session leaders) and -d
+    // (every process but session leaders).
+    bool unix_a = false, unix_d = false;
+    bool running_only = false;       // BSD r: runnable (R) or in disk sleep (D)
+    bool negate = false;             // -N, --deselect: everything not selected
+    std::vector<int> sids;           // -s, --sid, numeric -g
+    std::vector<std::uint64_t> ttys; // -t, --tty: device numbers, 0 for "no terminal"
+    std::vector<std::uint32_t> egids, rgids;  // --group and -g names; -G, --Group
+    bool quick = false;              // -q, --quick-pid: pids is the whole selection
+    // Any BSD word or bare pid word was given: procps then prefers BSD
+    // defaults (any terminal for the default selection; STAT and BSD TIME
+    // in the UNIX -f / -l formats).
+    bool prefer_bsd = false;
+    bool bsd_e = false;              // BSD e: the environment after the command
 
     // Format.
     std::vector<FormatItem> format;  // -o items; empty: a built-in format
@@ -47,6 +61,9 @@ struct Request {
     bool jobs_format = false;        // -j: pgid and sid
     bool long_y = false;             // -y (with -l): rss instead of flags and addr
     bool extra_full = false;         // -F
+    bool sched_c = false;            // -c: CLS and PRI instead of C (and PRI NI)
+    bool psr_P = false;              // -P: add PSR
+    bool has_O = false;              // -O: format is pid,<items>,state,tname,time,command
     // A BSD word was given: its format letter (u, j, l), or 'b' for the
     // plain BSD format (pid,tname,stat,bsdtime,args); 0 for none.
     char bsd_format = 0;
@@ -67,10 +84,13 @@ struct Request {
     bool list_fields = false;        // L: procps's two-column list
     bool list_fields_long = false;   // --list-fields: with groups and meaning
 
-    bool has_selection() const {
-        return all || bsd_a || bsd_x || !pids.empty() || !ppids.empty() || !euids.empty() || !ruids.empty() ||
-               !names.empty();
+    // A list selection (ps's selection_list): -p -u -U -C -s -t -g -G ...
+    bool has_list() const {
+        return !pids.empty() || !ppids.empty() || !euids.empty() || !ruids.empty() || !names.empty() ||
+               !sids.empty() || !ttys.empty() || !egids.empty() || !rgids.empty();
     }
+    // Any selection at all; without one, ps's default (ours on our terminal).
+    bool has_selection() const { return all || bsd_a || bsd_x || unix_a || unix_d || has_list(); }
 };
 
 Request parse_args(int argc, char** argv);

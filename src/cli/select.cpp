@@ -79,47 +79,89 @@ psi::Groups Selector::needs() const {
     using A = psi::AttrId;
     using psi::attr_groups;
     psi::Groups g;
-    if (!r_.has_selection()) return attr_groups(A::euid) | attr_groups(A::tty_dev);
+    if (r_.quick) return g;
     if (r_.running_only) g |= attr_groups(A::status_letter);
     if (r_.all || (r_.bsd_a && r_.bsd_x)) return g;
-    if (r_.bsd_a) g |= attr_groups(A::tty_dev);
+    // The simple selections (ps/select.c simple_accept): euid, terminal,
+    // session leadership.
+    if (!r_.has_selection() || r_.bsd_x) g |= attr_groups(A::euid);
+    if (!r_.has_selection() || r_.bsd_a || r_.unix_a) g |= attr_groups(A::tty_dev);
+    if (r_.unix_a || r_.unix_d) g |= attr_groups(A::sid);
     if (!r_.ppids.empty()) g |= attr_groups(A::ppid);
     if (!r_.names.empty()) g |= attr_groups(A::name);
-    if (r_.bsd_x || !r_.euids.empty()) g |= attr_groups(A::euid);
+    if (!r_.sids.empty()) g |= attr_groups(A::sid);
+    if (!r_.ttys.empty()) g |= attr_groups(A::tty_dev);
+    if (!r_.euids.empty()) g |= attr_groups(A::euid);
+    if (!r_.egids.empty()) g |= attr_groups(A::egid);
     if (!r_.ruids.empty()) g |= attr_groups(A::ruid);
+    if (!r_.rgids.empty()) g |= attr_groups(A::rgid);
     return g;
 }
 
 bool Selector::pids_only() const {
-    return !r_.all && !r_.bsd_a && !r_.bsd_x && !r_.pids.empty() && r_.ppids.empty() && r_.euids.empty() &&
-           r_.ruids.empty() && r_.names.empty();
+    if (r_.quick) return true;
+    return !r_.negate && !r_.all && !r_.bsd_a && !r_.bsd_x && !r_.unix_a && !r_.unix_d && !r_.pids.empty() &&
+           r_.ppids.empty() && r_.euids.empty() && r_.ruids.empty() && r_.names.empty() && r_.sids.empty() &&
+           r_.ttys.empty() && r_.egids.empty() && r_.rgids.empty();
 }
 
-bool Selector::wants(const ProcessInfo& p) const {
-    // BSD r: only runnable processes, whatever selected them.
-    if (r_.running_only && p.status_letter.value_or('?') != 'R') return false;
-    if (!r_.has_selection()) {
-        const std::uint32_t* euid = p.euid.get();
-        const std::uint64_t* tty = p.tty_dev.get();
-        // With BSD words (ps u): BSD's "only yourself" and "must have a
-        // terminal", any terminal; else POSIX's: ours on our terminal.
-        if (r_.bsd_format) return euid && tty && *euid == my_euid_ && *tty != 0;
-        return euid && tty && *euid == my_euid_ && *tty == my_tty_;
+// ps/select.c simple_accept with select_setup's flags: the default
+// selection, -a, -d and BSD a and x (a with x is "all", handled before).
+bool Selector::simple_accept(const ProcessInfo& p) const {
+    const std::uint32_t* euid = p.euid.get();
+    const std::uint64_t* tty = p.tty_dev.get();
+    const int* sid = p.sid.get();
+    bool my_euid = false, my_tty = false, has_tty = false, no_leader = false;
+    if (!r_.unix_a && !r_.unix_d && !r_.bsd_a && !r_.bsd_x) {
+        // No simple selection: ours, on our terminal (BSD: on any terminal).
+        my_euid = true;
+        (r_.prefer_bsd ? has_tty : my_tty) = true;
+    } else if (r_.unix_a || r_.unix_d) {
+        no_leader = true;
+        has_tty = r_.unix_a && !r_.unix_d;
+    } else if (r_.bsd_a) {
+        has_tty = true;
+    } else {
+        my_euid = true;
     }
-    if (r_.all || (r_.bsd_a && r_.bsd_x) || contains(r_.pids, p.pid)) return true;
-    // ps(1): a = every user's processes on a terminal; x = ours, with or
-    // without one.
-    if (r_.bsd_a) {
-        const std::uint64_t* tty = p.tty_dev.get();
-        if (tty && *tty != 0) return true;
-    }
-    if (r_.bsd_x) {
-        const std::uint32_t* euid = p.euid.get();
-        if (euid && *euid == my_euid_) return true;
-    }
-    if (attr_in(p.ppid, r_.ppids) || attr_in(p.euid, r_.euids) || attr_in(p.ruid, r_.ruids)) return true;
+    if (my_euid && !(euid && *euid == my_euid_)) return false;
+    if (my_tty && !(tty && *tty == my_tty_)) return false;
+    if (has_tty && !(tty && *tty != 0)) return false;
+    if (no_leader && !(sid && *sid != p.pid)) return false;
+    return true;
+}
+
+bool Selector::listed(const ProcessInfo& p) const {
+    return contains(r_.pids, p.pid) || attr_in(p.ppid, r_.ppids) || attr_in(p.euid, r_.euids) ||
+           attr_in(p.ruid, r_.ruids) || attr_in(p.sid, r_.sids) || attr_in(p.tty_dev, r_.ttys) ||
+           attr_in(p.egid, r_.egids) || attr_in(p.rgid, r_.rgids) || name_listed(p);
+}
+
+// ps -C: the accounting name is at most 15 bytes, so a longer name given
+// matches on its first 15 (ps/select.c proc_was_listed SEL_COMM).
+bool Selector::name_listed(const ProcessInfo& p) const {
     const std::string* name = p.name.get();
-    return name && contains(r_.names, *name);
+    if (!name || r_.names.empty()) return false;
+    for (const std::string& n : r_.names) {
+        if (n == *name) return true;
+        if (name->size() == 15 && n.size() >= 15 && n.compare(0, 15, *name) == 0) return true;
+    }
+    return false;
+}
+
+// ps/select.c want_this_proc: -e, else the simple selection (when there is
+// one or no list at all), else the lists; then BSD r; then -N.
+bool Selector::wants(const ProcessInfo& p) const {
+    if (r_.quick) return contains(r_.pids, p.pid);  // -q: the listed pids, nothing else
+    bool accepted = r_.all || (r_.bsd_a && r_.bsd_x);
+    if (!accepted && (r_.unix_a || r_.unix_d || r_.bsd_a || r_.bsd_x || !r_.has_list())) accepted = simple_accept(p);
+    if (!accepted) accepted = listed(p);
+    if (accepted && r_.running_only) {
+        // procps 4: runnable or in uninterruptible (disk) sleep.
+        const char st = p.status_letter.value_or('?');
+        accepted = st == 'R' || st == 'D';
+    }
+    return r_.negate ? !accepted : accepted;
 }
 
 void sort_rows(std::vector<const ProcessInfo*>& rows, const std::vector<SortKey>& keys, const Env& env) {

@@ -25,6 +25,10 @@ public:
     bool pids_only() const;
 
 private:
+    bool simple_accept(const psi::ProcessInfo& p) const;
+    bool listed(const psi::ProcessInfo& p) const;
+    bool name_listed(const psi::ProcessInfo& p) const;
+
     const Request& r_;
     std::uint32_t my_euid_;
     std::uint64_t my_tty_;

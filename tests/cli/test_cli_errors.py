@@ -21,7 +21,7 @@ def _run(psi_ps: str, args: List[str]) -> subprocess.CompletedProcess[bytes]:
     "args, needle",
     [
         (["-o", "pid,nosuchfield"], b"unknown field 'nosuchfield'"),
-        (["-x"], b"unknown option '-x'"),
+        (["-Q"], b"unknown option '-Q'"),
         (["--bogus"], b"unknown option '--bogus'"),
         (["-p", "abc"], b"invalid process id 'abc'"),
         (["-p", "0"], b"out of range"),
@@ -32,7 +32,7 @@ def _run(psi_ps: str, args: List[str]) -> subprocess.CompletedProcess[bytes]:
         (["-o"], b"needs a value"),
         (["-o", "pid:0"], b"width"),
         (["-u", "no_such_user_psi_test"], b"unknown user"),
-        (["aue"], b"unsupported option 'e' in 'aue'"),
+        (["auv"], b"unsupported option 'v' in 'auv'"),
         (["-f", "u"], b"conflicting format options"),
         (["--json=yes"], b"takes no value"),
         (["--forest", "--sort", "ppid"], b"conflicts"),
