@@ -201,6 +201,42 @@ PyObject* derived(PyProcess& p, Groups need, const char* name, F compute) {
     else return integer(a.get());
 }
 
+// -- w-ns: cgroups, containers, namespaces --
+// Each copies the value out of p.info before creating Python objects: an
+// allocation may run the cyclic GC, hence other threads (see Strings).
+PyObject* cgroup_tuple(const std::vector<psi::CgroupEntry>* v) {
+    if (!v) return nullptr;
+    const std::vector<psi::CgroupEntry> rows = *v;
+    py::tuple t(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        py::object ctl = py::reinterpret_steal<py::object>(str(rows[i].controllers));
+        py::object path = py::reinterpret_steal<py::object>(str(rows[i].path));
+        if (!ctl || !path) return nullptr;
+        t[i] = py::make_tuple(rows[i].id, ctl, path);
+    }
+    return t.release().ptr();
+}
+
+// The empty string (not in a container, not in a pod) as None.
+PyObject* text_or_none(const std::string* v) {
+    if (v && v->empty()) Py_RETURN_NONE;
+    return text(v);
+}
+
+// name -> inode for the types this kernel has (0 marks one it has not).
+PyObject* namespace_dict(const psi::Namespaces* v) {
+    if (!v) return nullptr;
+    const psi::Namespaces ns = *v;
+    py::dict d;
+    for (std::size_t i = 0; i < psi::kNsTypeCount; ++i) {
+        if (ns.inode[i] == 0) continue;
+        const std::string_view name = psi::ns_type_names[i];
+        d[py::str(name.data(), name.size())] = py::int_(static_cast<unsigned long long>(ns.inode[i]));
+    }
+    return d.release().ptr();
+}
+// -- end w-ns --
+
 // New reference, or nullptr with a Python error set. May also throw (a
 // lazy read that failed for another reason than the process being gone).
 using Getter = PyObject* (*)(PyProcess&, const char*);
@@ -292,6 +328,18 @@ constexpr AttrDef kAttrs[] = {
          }
      }()),
      A::start_datetime, "start_time as a naive local datetime"},
+    // -- w-ns: cgroups, containers, namespaces --
+    {"cgroup", PSI_TEXT(cgroup), A::cgroup, "Linux: unified (v2) cgroup path, the 0:: line of /proc/PID/cgroup"},
+    {"cgroups", PSI_GETTER(cgroup_tuple(get(p, &Info::cgroups, kNeeds<A::cgroups>, n))), A::cgroups,
+     "Linux: cgroup v1 hierarchies as a tuple of (id, controllers, path)"},
+    {"container_id", PSI_GETTER(text_or_none(get(p, &Info::container_id, kNeeds<A::container_id>, n))),
+     A::container_id, "Linux: id of the container its cgroup names (LXC: its name), or None"},
+    {"container_runtime", PSI_GETTER(text_or_none(get(p, &Info::container_runtime, kNeeds<A::container_runtime>, n))),
+     A::container_runtime, "Linux: 'docker', 'containerd', 'cri-o', 'podman', 'kubepods' or 'lxc', or None"},
+    {"pod_uid", PSI_GETTER(text_or_none(get(p, &Info::pod_uid, kNeeds<A::pod_uid>, n))), A::pod_uid,
+     "Linux: Kubernetes pod UID its cgroup names, or None"},
+    {"namespaces", PSI_GETTER(namespace_dict(get(p, &Info::namespaces, kNeeds<A::namespaces>, n))), A::namespaces,
+     "Linux: dict of namespace type ('ipc', 'mnt', 'net', 'pid', ...) -> inode number"},
 };
 
 // Each row is its registry row, and every registry attribute marked for

@@ -34,6 +34,8 @@ enum class AttrId : std::uint8_t {
     zoneid, zonename,
     // Derived values: computed from the members above, carrying their status.
     cputime, argc, command, pcpu, parent, start_datetime,
+    // -- w-ns: cgroups, containers, namespaces --
+    cgroup, cgroups, container_id, container_runtime, pod_uid, lxc_name, namespaces,
 };
 
 enum class ValueType : std::uint8_t {
@@ -49,6 +51,9 @@ enum class ValueType : std::uint8_t {
     status,      // psi::ProcStatus
     process,     // another process (Python: a Process or None)
     datetime,    // Python only: a naive local datetime
+    // -- w-ns --
+    cgroup_list, // vector of psi::CgroupEntry (Python: tuple of (id, controllers, path))
+    namespaces,  // psi::Namespaces (Python: dict of type name -> inode)
 };
 
 enum class Unit : std::uint8_t { none, bytes, ticks, seconds, percent };
@@ -193,6 +198,21 @@ inline constexpr AttrInfo table[] = {
      "the parent process, if it still is the one", PSI_REG_MEMBER(ppid)},
     {AttrId::start_datetime, "start_datetime", stat, {}, T::datetime, U::none, all, up, derived,
      py, "start_time as a naive local datetime (Python)", PSI_REG_MEMBER(start_time)},
+    // -- w-ns: cgroups, containers, namespaces (Linux: /proc/PID/cgroup, readlink ns/*) --
+    {AttrId::cgroup, "cgroup", G(Group::cgroup), {}, T::text, U::none, lin, up, member, py,
+     "unified (v2) cgroup path, the 0:: line of /proc/PID/cgroup", PSI_REG_MEMBER(cgroup)},
+    {AttrId::cgroups, "cgroups", G(Group::cgroup), {}, T::cgroup_list, U::none, lin, up, member, py,
+     "cgroup v1 hierarchies: (id, controllers, path), in file order", PSI_REG_MEMBER(cgroups)},
+    {AttrId::container_id, "container_id", G(Group::cgroup), {}, T::text, U::none, lin, up, member, py,
+     "id of the container its cgroup names (LXC: its name); empty: none", PSI_REG_MEMBER(container_id)},
+    {AttrId::container_runtime, "container_runtime", G(Group::cgroup), {}, T::text, U::none, lin, up, member, py,
+     "docker, containerd, cri-o, podman, kubepods or lxc; empty: none", PSI_REG_MEMBER(container_runtime)},
+    {AttrId::pod_uid, "pod_uid", G(Group::cgroup), {}, T::text, U::none, lin, up, member, py,
+     "Kubernetes pod UID its cgroup names; empty: none", PSI_REG_MEMBER(pod_uid)},
+    {AttrId::lxc_name, "lxc_name", G(Group::cgroup), {}, T::text, U::none, lin, up, member, no_py,
+     "LXC container name as procps ps reads it (not available: no LXC marker)", PSI_REG_MEMBER(lxc_name)},
+    {AttrId::namespaces, "namespaces", G(Group::ns), {}, T::namespaces, U::none, lin, up, member, py,
+     "namespace inodes by type (ipc mnt net pid ... cgroup)", PSI_REG_MEMBER(namespaces)},
 };
 
 #undef PSI_REG_MEMBER

@@ -1,6 +1,7 @@
 // psi/process.hpp - the snapshot of one process and the groups it is read in.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -145,6 +146,36 @@ struct Instant {
     static Instant now() noexcept;  // both clocks, now (src/core/rates.cpp)
 };
 
+// -- w-ns: cgroup and namespace value types --
+// One v1 hierarchy of /proc/PID/cgroup (cgroups(7): "ID:controllers:path").
+struct CgroupEntry {
+    unsigned id = 0;           // hierarchy id (> 0; the v2 line "0::" is ProcessInfo::cgroup)
+    std::string controllers;   // "cpu,cpuacct", or a named hierarchy "name=systemd"
+    std::string path;          // relative to the reader's cgroup namespace root
+    friend bool operator==(const CgroupEntry&, const CgroupEntry&) = default;
+};
+
+// The namespace types of /proc/PID/ns (namespaces(7)), in the order of
+// ns_type_names. pid_for_children and time_for_children are the namespaces
+// the process's next children will be created in (setns/unshare change them
+// before they change the process's own).
+enum class NsType : std::uint8_t { ipc, mnt, net, pid, pid_for_children, time, time_for_children, user, uts, cgroup };
+inline constexpr std::size_t kNsTypeCount = 10;
+// The entry names under /proc/PID/ns, which are also the Python dict keys.
+inline constexpr std::string_view ns_type_names[kNsTypeCount] = {
+    "ipc", "mnt", "net", "pid", "pid_for_children", "time", "time_for_children", "user", "uts", "cgroup"};
+
+// A process's namespaces, as the inode numbers of their nsfs files: two
+// processes share a namespace when the numbers (on the same nsfs device)
+// are equal. 0 marks a type this kernel does not have (time: before Linux
+// 5.6, cgroup: before 4.6).
+struct Namespaces {
+    std::array<std::uint64_t, kNsTypeCount> inode{};
+    std::uint64_t operator[](NsType t) const { return inode[static_cast<std::size_t>(t)]; }
+    friend bool operator==(const Namespaces&, const Namespaces&) = default;
+};
+// -- end w-ns --
+
 // A snapshot of one process: a plain value. Attributes of groups that were
 // not read have status not_read; read but unavailable ones say why.
 struct ProcessInfo {
@@ -198,6 +229,21 @@ struct ProcessInfo {
     // group, its name with the names group. Elsewhere not_implemented.
     Attr<int> zoneid;
     Attr<std::string> zonename;
+    // -- w-ns: cgroups, containers, namespaces (groups cgroup and ns) --
+    // The unified (v2) hierarchy's path, the "0::" line of /proc/PID/cgroup;
+    // not_available on a host without one (v1 only).
+    Attr<std::string> cgroup;
+    Attr<std::vector<CgroupEntry>> cgroups;    // the v1 hierarchies, in file order
+    // The container the cgroup paths name (innermost wins): its id (64 hex
+    // digits; LXC: the container's name), its runtime ("docker",
+    // "containerd", "cri-o", "podman", "kubepods", "lxc") and the Kubernetes
+    // pod UID. Empty strings when not in a container (or not in a pod).
+    Attr<std::string> container_id, container_runtime, pod_uid;
+    // The LXC container name as procps ps reads it (its lxc column);
+    // not_available when no cgroup line has an LXC marker.
+    Attr<std::string> lxc_name;
+    Attr<Namespaces> namespaces;               // inodes of /proc/PID/ns/*
+    // -- end w-ns --
 
     // Derived values. Each carries the status of what it is derived from.
     Attr<TimeSpec> cputime() const;            // utime + stime

@@ -27,7 +27,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD
 # name:inputs for the reproducible run. The tree target writes a fixture
 # proc tree per input (about 4,000 inputs/s on tmpfs against 50,000 for a
 # parser alone), so it gets fewer.
-plan=(fuzz_linux_parsers:1000000 fuzz_linux_sys:1000000 fuzz_linux_depth:500000 fuzz_macos_parsers:1000000 fuzz_solaris_parsers:1000000 fuzz_posix_parsers:500000 fuzz_linux_tree:60000)
+plan=(fuzz_linux_parsers:1000000 fuzz_linux_sys:1000000 fuzz_linux_depth:500000 fuzz_linux_ns:500000 fuzz_macos_parsers:1000000 fuzz_solaris_parsers:1000000 fuzz_posix_parsers:500000 fuzz_linux_tree:60000)
 targets=("${plan[@]%%:*}")
 cmake --build "$build" -j "$(nproc)" --target "${targets[@]}"
 # The tree target's fixtures: tmpfs when there is one (four times faster).

@@ -14,6 +14,7 @@
 #include "core/classify.hpp"
 #include "core/saturate.hpp"
 #include "platform/linux/context.hpp"
+#include "platform/linux/read_cgroup_ns.hpp"
 #include "platform/linux/stat_fill.hpp"
 
 namespace psi::backend {
@@ -245,6 +246,9 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
         if (w.err) maybe_gone |= detail::record_attr_failure(out.wchan, w.err, kind);
         else out.wchan.set(std::string(linux_proc::parse_wchan(w.data)));
     }
+    // -- w-ns: cgroup and ns groups (read_cgroup_ns.cpp) --
+    if (groups.has(Group::cgroup)) maybe_gone |= read_cgroup_group(ctx, pid, kind, out);
+    if (groups.has(Group::ns)) maybe_gone |= read_ns_group(ctx, pid, kind, out);
 
     return maybe_gone;
 }

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cgroup_ns_absent.hpp"
 #include "core/classify.hpp"
 #include "platform/macos/context.hpp"
 
@@ -284,6 +285,8 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
             out.cwd.set(std::string(macos::c_field(vpi.pvi_cdir.vip_path, sizeof vpi.pvi_cdir.vip_path)));
         else maybe_gone |= detail::record_attr_failure(out.cwd, n <= 0 ? errno : 0, kind);
     }
+    // -- w-ns --
+    detail::cgroup_ns_not_implemented(groups, out);  // Linux only
 
     return maybe_gone;
 }

@@ -16,6 +16,7 @@
 #include <climits>
 #include <cstdint>
 
+#include "core/cgroup_ns_absent.hpp"
 #include "core/classify.hpp"
 #include "core/saturate.hpp"
 #include "platform/solaris/context.hpp"
@@ -223,6 +224,8 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
     if (groups.has(Group::cwd)) maybe_gone |= read_link(ctx, pid, "path/cwd", out.cwd, kind);
     // pr_lwp.pr_wchan is an address (Solaris ps prints it in hex), not a name.
     if (groups.has(Group::wchan)) out.wchan.fail(AttrStatus::not_implemented);
+    // -- w-ns --
+    detail::cgroup_ns_not_implemented(groups, out);  // Linux only
 
     return maybe_gone;
 }
