@@ -17,7 +17,9 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -108,6 +110,20 @@ std::string memory_report(Snapshot& snap) {
     return out;
 }
 
+// -- w-ns: any groups by their registry names, '|'-separated ("stat|ns"),
+// so one depth group can be timed alone against the stat-only table.
+std::optional<psi::Groups> parse_group_list(std::string_view text) {
+    psi::Groups g;
+    while (!text.empty()) {
+        const std::size_t bar = text.find('|');
+        auto one = psi::parse_group(text.substr(0, bar));
+        if (!one) return std::nullopt;
+        g |= *one;
+        text = bar == std::string_view::npos ? std::string_view() : text.substr(bar + 1);
+    }
+    return g;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -123,7 +139,7 @@ int main(int argc, char** argv) {
             reuse = true;
         } else {
             std::fprintf(stderr,
-                         "usage: %s [--groups ps|ps_args|all] [--reuse] [--threads N] [--proc DIR]"
+                         "usage: %s [--groups ps|ps_args|all|G1|G2...] [--reuse] [--threads N] [--proc DIR]"
                          " [--passes N] [--serve]\n",
                          argv[0]);
             return 2;
@@ -132,6 +148,7 @@ int main(int argc, char** argv) {
     if (group_name == "ps") snap.groups = psi::groups::ps;
     else if (group_name == "ps_args") snap.groups = psi::groups::ps_args;
     else if (group_name == "all") snap.groups = psi::groups::all;
+    else if (auto g = parse_group_list(group_name)) snap.groups = *g;  // "stat|cgroup" (w-ns)
     else {
         std::fprintf(stderr, "unknown --groups %s\n", group_name.c_str());
         return 2;

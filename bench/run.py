@@ -57,6 +57,8 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     p.add_argument("--parallel", type=int, default=0, metavar="T",
                    help="also time the floor and the psi C++ snapshot read by T threads")
     p.add_argument("--breakdown", action="store_true", help="also time each /proc file alone (floor probe)")
+    p.add_argument("--groups-ns", action="store_true",
+                   help="also time the cgroup and ns groups alone (C++ table(stat|G) next to table(stat))")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds one pass may take (default 300)")
     p.add_argument("--json", type=Path, help="also write the results to this JSON file")
     p.add_argument("--verbose", action="store_true", help="echo build commands")
@@ -90,6 +92,20 @@ def _missing_worker(key: str, label: str, group: str, reason: str) -> Contender:
     c = Contender(key, label, group)
     c.skipped = reason
     return c
+
+
+def _ns_group_contenders(args: argparse.Namespace, bins: Binaries, env: dict[str, str]) -> list[Contender]:
+    """w-ns: the per-process cost of the cgroup group (/proc/PID/cgroup) and
+    the ns group (ten readlinks of /proc/PID/ns/*) alone: table(stat|G)
+    minus table(stat). psutil has no equivalent call (no cgroup or
+    namespace accessor), so there is no psutil line to set beside them."""
+    g = "depth groups alone (C++; subtract table(stat)); psutil: no equivalent"
+    if bins.snapshot is None:
+        why = bins.why_not.get("snapshot", "not built")
+        return [_missing_worker(k, k, g, why) for k in ("cpp_stat", "cpp_cgroup", "cpp_ns")]
+    return [WorkerContender(key, f"System().table({groups})", [bins.snapshot, "--serve", "--groups", groups], g,
+                            args.timeout, env)
+            for key, groups in (("cpp_stat", "stat"), ("cpp_cgroup", "stat|cgroup"), ("cpp_ns", "stat|ns"))]
 
 
 def make_contenders(args: argparse.Namespace, bins: Binaries) -> list[Contender]:
@@ -141,6 +157,8 @@ def make_contenders(args: argparse.Namespace, bins: Binaries) -> list[Contender]
         t = ["--threads", str(args.parallel)]
         worker("floor_par", "floor: stat + statm + fstatat", g, bins.floor, why_floor, ["--files", "row", *t])
         worker("cpp_par", "psi: table() with Options::threads", g, bins.snapshot, why_snap, ["--groups", "ps", *t])
+    if args.groups_ns:
+        out.extend(_ns_group_contenders(args, bins, env))
     if args.breakdown:
         g = "floor breakdown: getdents + one file each"
         for f in BREAKDOWN:
