@@ -199,6 +199,12 @@ struct ProcessInfo {
     Attr<int> zoneid;
     Attr<std::string> zonename;
 
+    // -- w-threads: thread rows --
+    // 0 in a process's row; in a thread's row (System::threads) the thread
+    // id (Linux: the TID under /proc/PID/task), with pid the process's (the
+    // thread group id). start_ticks is then the thread's own start.
+    int tid = 0;
+
     // Derived values. Each carries the status of what it is derived from.
     Attr<TimeSpec> cputime() const;            // utime + stime
     Attr<std::size_t> argc() const;

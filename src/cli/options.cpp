@@ -303,6 +303,8 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'N': r.negate = true; continue;
         case 'c': r.sched_c = true; continue;
         case 'P': r.psr_P = true; continue;
+        case 'L': r.threads_L = true; continue;  // -- w-threads
+        case 'T': r.threads_T = true; continue;  // -- w-threads
         case 'p': case 'u': case 'U': case 'C': case 'o': case 'O': case 'q': case 's': case 't': case 'g': case 'G':
             break;
         default: throw UsageError("unknown option " + quoted(std::string("-") + c));
@@ -360,6 +362,7 @@ void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'f': r.forest = 'b'; break;
         case 'h': r.no_headers = true; break;
         case 'r': r.running_only = true; break;
+        case 'H': r.threads_H = true; break;  // -- w-threads: threads as if processes
         case 'u': case 'j': case 'l':
             if (r.bsd_format && r.bsd_format != 'b' && r.bsd_format != c) throw UsageError("conflicting format options");
             r.bsd_format = c;
@@ -484,11 +487,14 @@ std::vector<FormatItem> effective_format(const Request& r) {
     add(l, "s");
     add(f || l, f ? "uid_hack" : "uid");
     add(true, "pid");
+    add(r.threads_T, "spid");  // -- w-threads (generate_sysv_list: TF_U_T)
     add(f || l, "ppid");
     add(r.jobs_format, "pgid,sid");
+    add(r.threads_L, "lwp");   // -- w-threads (TF_U_L)
     add(r.psr_P, "psr");
     add(format_flags && !c, "c");
     add(c, "class,pri");
+    add(r.threads_L && f, "nlwp");  // -- w-threads: -Lf, -LF only
     add(l && !c, "opri,ni");
     add(l && !y, "addr_1");
     add(y, "rss");

@@ -1,0 +1,32 @@
+// Thread ids (-L, -T, H listings; -- w-threads). In a process's row the
+// thread id is the process id, as in ps (ps/output.c pr_tasks shows the
+// task's tid, which for a thread-group leader is its pid).
+#include "escape.hpp"
+#include "fields.hpp"
+
+namespace psi_ps {
+
+using psi::ProcessInfo;
+
+namespace {
+
+int thread_id(const ProcessInfo& p) { return p.tid != 0 ? p.tid : p.pid; }
+int t_tid(const Env&, const ProcessInfo& p, std::string& o, int) { return append_int(o, thread_id(p)); }
+void v_tid(const Env&, const ProcessInfo& p, Value& v) { v.set_int(thread_id(p)); }
+
+using A = psi::AttrId;
+constexpr Align R = Align::right;
+
+// Header, width and alignment as procps ps/output.c format_array; the
+// width grows with pid_max like PID's (CF_PIDMAX).
+constexpr FieldDef kFields[] = {
+    {"lwp", "LWP", 5, R, true, {A::pid}, t_tid, v_tid, "thread id (the pid outside thread listings)"},
+    {"spid", "SPID", 5, R, true, {A::pid}, t_tid, v_tid, "thread id (the pid outside thread listings)"},
+    {"tid", "TID", 5, R, true, {A::pid}, t_tid, v_tid, "thread id (the pid outside thread listings)"},
+};
+
+}  // namespace
+
+std::span<const FieldDef> thread_fields() { return kFields; }
+
+}  // namespace psi_ps

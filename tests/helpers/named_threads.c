@@ -1,0 +1,53 @@
+/* A process whose threads name themselves and burn known CPU: the oracle
+ * for thread listings (psi's System::threads, Process.thread_list, psi-ps
+ * -L). Thread i (0..2) calls itself "psi-th<i>" (pthread_setname_np, which
+ * writes /proc/self/task/TID/comm) and burns i * 300 ms of its own CPU
+ * (CLOCK_THREAD_CPUTIME_ID), then sleeps. The main thread prints its pid
+ * and each thread's tid, one "tid name burn_ms" line each, then "ready", and
+ * sleeps until stdin closes (the test's end). */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { kThreads = 3 };
+
+static pthread_barrier_t ready;
+static pid_t tids[kThreads];
+
+static long thread_cpu_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void *run(void *arg) {
+    long i = (long)arg;
+    char name[16];
+    snprintf(name, sizeof name, "psi-th%ld", i);
+    pthread_setname_np(pthread_self(), name);
+    tids[i] = (pid_t)syscall(SYS_gettid);
+    volatile unsigned long sink = 0;
+    while (thread_cpu_ms() < i * 300)
+        for (int k = 0; k < 100000; ++k) sink += (unsigned long)k;
+    pthread_barrier_wait(&ready);
+    for (;;) pause();
+    return NULL;
+}
+
+int main(void) {
+    pthread_t t[kThreads];
+    pthread_barrier_init(&ready, NULL, kThreads + 1);
+    for (long i = 0; i < kThreads; ++i) pthread_create(&t[i], NULL, run, (void *)i);
+    pthread_barrier_wait(&ready);
+    printf("%d\n", (int)getpid());
+    for (int i = 0; i < kThreads; ++i) printf("%d psi-th%d %d\n", (int)tids[i], i, i * 300);
+    printf("ready\n");
+    fflush(stdout);
+    char c;
+    while (read(0, &c, 1) > 0) {
+    }
+    return 0;
+}

@@ -1,0 +1,48 @@
+"""Starts tests/helpers/named_threads.c (compiled with the machine's cc):
+a process with three threads named psi-th0..2 that burned 0, 300 and 600 ms
+of their own CPU. Shared by the Python and CLI thread tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+HERE = Path(__file__).resolve().parent
+
+
+class NamedThreads:
+    """pid, and tid -> (name, burned ms) of each named thread."""
+
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="psi-threads-"))
+        self.proc: Optional["subprocess.Popen[bytes]"] = None
+        self.pid = 0
+        self.threads: Dict[int, Tuple[str, int]] = {}
+
+    def start(self) -> Optional["NamedThreads"]:
+        cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if not cc:
+            return None
+        exe = self.dir / "named_threads"
+        subprocess.run([cc, "-O1", "-pthread", "-o", str(exe), str(HERE / "named_threads.c")], check=True)
+        self.proc = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        assert self.proc.stdout is not None
+        self.pid = int(self.proc.stdout.readline())
+        for _ in range(3):
+            tid, name, ms = self.proc.stdout.readline().split()
+            self.threads[int(tid)] = (name.decode(), int(ms))
+        assert self.proc.stdout.readline() == b"ready\n"
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+            assert self.proc.stdout is not None
+            self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
