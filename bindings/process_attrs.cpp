@@ -292,6 +292,8 @@ constexpr AttrDef kAttrs[] = {
          }
      }()),
      A::start_datetime, "start_time as a naive local datetime"},
+    // -- w-threads: security label --
+    {"label", PSI_TEXT(label), A::label, "security label (LSM context); not available without a security module"},
 };
 
 // Each row is its registry row, and every registry attribute marked for

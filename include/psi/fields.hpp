@@ -34,6 +34,8 @@ enum class AttrId : std::uint8_t {
     zoneid, zonename,
     // Derived values: computed from the members above, carrying their status.
     cputime, argc, command, pcpu, parent, start_datetime,
+    // -- w-threads: security label --
+    label,
 };
 
 enum class ValueType : std::uint8_t {
@@ -193,6 +195,9 @@ inline constexpr AttrInfo table[] = {
      "the parent process, if it still is the one", PSI_REG_MEMBER(ppid)},
     {AttrId::start_datetime, "start_datetime", stat, {}, T::datetime, U::none, all, up, derived,
      py, "start_time as a naive local datetime (Python)", PSI_REG_MEMBER(start_time)},
+    // -- w-threads: security label --
+    {AttrId::label, "label", G(Group::label), {}, T::text, U::none, lin, up, member, py,
+     "security label (LSM context, /proc/PID/attr/current)", PSI_REG_MEMBER(label)},
 };
 
 #undef PSI_REG_MEMBER

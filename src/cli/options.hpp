@@ -89,6 +89,8 @@ struct Request {
     // with -f), -T (adds SPID), BSD H (no column added).
     bool threads_L = false, threads_T = false, threads_H = false;
     bool show_threads() const { return threads_L || threads_T || threads_H; }
+    // -M, BSD Z: the security label column first (ps's "label" field).
+    bool label_first = false;
 
     // A list selection (ps's selection_list): -p -u -U -C -s -t -g -G ...
     bool has_list() const {

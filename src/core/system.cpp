@@ -88,6 +88,9 @@ std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, Proc
     // exist on this platform (exe_deleted is Linux's).
     if (groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
         out.exe_deleted.fail(AttrStatus::not_implemented);
+    // -- w-threads: the label is Linux's (macOS and Solaris leave it unset).
+    if (groups.has(Group::label) && out.label.status() == AttrStatus::not_read)
+        out.label.fail(AttrStatus::not_implemented);
     out.groups_read |= groups;
     return {};
 }

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Dict, Optional, Tuple
 
@@ -36,7 +37,23 @@ class NamedThreads:
             tid, name, ms = self.proc.stdout.readline().split()
             self.threads[int(tid)] = (name.decode(), int(ms))
         assert self.proc.stdout.readline() == b"ready\n"
+        # Settle: each thread may still be leaving the barrier; wait (up to
+        # 10 s, not a timing assertion) until all sleep in pause().
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not all(s == "S" for s in self.states().values()):
+            time.sleep(0.01)
         return self
+
+    def states(self) -> Dict[int, str]:
+        """tid -> state letter from /proc/PID/task/TID/stat."""
+        out: Dict[int, str] = {}
+        for tid in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                with open(f"/proc/{self.pid}/task/{tid}/stat") as f:
+                    out[int(tid)] = f.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                pass
+        return out
 
     def stop(self) -> None:
         if self.proc is not None:

@@ -245,6 +245,23 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
         if (w.err) maybe_gone |= detail::record_attr_failure(out.wchan, w.err, kind);
         else out.wchan.set(std::string(linux_proc::parse_wchan(w.data)));
     }
+    // -- w-threads: security label --
+    if (groups.has(Group::label)) {
+        // proc(5) /proc/PID/attr/current: the LSM's context; EINVAL when no
+        // module provides one (then ps prints "-"), ENOENT once gone.
+        format_path(path, pid, "attr/current");
+        auto a = read_file(ctx, path, false);
+        if (a.err == EINVAL) {
+            out.label.fail(AttrStatus::not_available, EINVAL);
+        } else if (a.err) {
+            maybe_gone |= detail::record_attr_failure(out.label, a.err, kind);
+        } else {
+            std::string_view v = a.data;
+            while (!v.empty() && (v.back() == '\n' || v.back() == '\0')) v.remove_suffix(1);
+            if (v.empty()) out.label.fail(AttrStatus::not_available);
+            else out.label.set(std::string(v));
+        }
+    }
 
     return maybe_gone;
 }
