@@ -1,7 +1,7 @@
 """psi-ps thread listings (-L, -T, H, fields lwp tid spid tgid nlwp
 thcount) byte for byte with procps ps on a fixed pid list: the named-thread
-program (tests/helpers/named_threads.c, threads psi-th0..2 that burned 0,
-300 and 600 ms), whose rows do not change between two runs."""
+program (tests/helpers/named_threads.c, threads psi-th0..2, here burning
+no CPU), whose rows do not change between two runs."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ pytestmark = pytest.mark.usefixtures("procps")
 
 @pytest.fixture(scope="module")
 def named() -> Iterator[NamedThreads]:
-    n = NamedThreads().start()
+    # Threads that burn nothing: ps's C and TIME then stay put between runs.
+    n = NamedThreads(step_ms=0).start()
     if n is None:
         pytest.skip("no C compiler")
     yield n
@@ -82,3 +83,27 @@ def test_thread_modes_refused_still(psi_ps: str) -> None:
         res = subprocess.run([psi_ps, *args], capture_output=True, env=clean_env())
         assert res.returncode == 2
         assert b"psi-ps:" in res.stderr
+
+
+# -- the security label: -M, Z, field label (ps prints "-" without an LSM) --
+LABEL_INVOCATIONS: List[List[str]] = [["-M"], ["Z"], ["-Mf"], ["-ML"], ["-o", "label,pid,comm"]]
+
+
+@pytest.mark.parametrize("args", LABEL_INVOCATIONS, ids=lambda a: " ".join(a))
+def test_label_like_ps(psi_ps: str, named: NamedThreads, args: List[str]) -> None:
+    sel = ["p", str(named.pid)] if args[0] == "Z" else ["-p", str(named.pid)]
+    before, _ = run(["ps", *args, *sel])
+    ours, _ = run([psi_ps, *args, *sel])
+    assert ours == before
+
+
+def test_label_is_attr_current(psi_ps: str, named: NamedThreads) -> None:
+    """The label column is /proc/PID/attr/current (without its newline),
+    or '-' when that cannot be read (EINVAL: no security module)."""
+    try:
+        with open(f"/proc/{named.pid}/attr/current", "rb") as f:
+            want = f.read().rstrip(b"\n\0").decode() or "-"
+    except OSError:
+        want = "-"
+    out, _ = run([psi_ps, "-o", "label=", "-p", str(named.pid)])
+    assert out.decode().strip() == want

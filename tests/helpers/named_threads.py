@@ -18,7 +18,8 @@ HERE = Path(__file__).resolve().parent
 class NamedThreads:
     """pid, and tid -> (name, burned ms) of each named thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, step_ms: int = 300) -> None:
+        self.step_ms = step_ms
         self.dir = Path(tempfile.mkdtemp(prefix="psi-threads-"))
         self.proc: Optional["subprocess.Popen[bytes]"] = None
         self.pid = 0
@@ -30,7 +31,7 @@ class NamedThreads:
             return None
         exe = self.dir / "named_threads"
         subprocess.run([cc, "-O1", "-pthread", "-o", str(exe), str(HERE / "named_threads.c")], check=True)
-        self.proc = subprocess.Popen([str(exe)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.proc = subprocess.Popen([str(exe), str(self.step_ms)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         assert self.proc.stdout is not None
         self.pid = int(self.proc.stdout.readline())
         for _ in range(3):

@@ -108,3 +108,24 @@ TEST(FixtureThreads, GoneThreadAndGoneProcess) {
 }
 
 }  // namespace
+
+namespace {
+
+// -- the security label (Group::label): /proc/PID/attr/current --
+TEST(FixtureLabel, CurrentWithoutNewlineAndNul) {
+    ProcFixture fx;
+    fx.add_process(400, "confined");
+    fx.mkdir("400/attr");
+    fx.write("400/attr/current", std::string("system_u:system_r:httpd_t:s0\n\0", 30));
+    fx.add_process(401, "nolabel");
+    fx.mkdir("401/attr");
+    fx.write("401/attr/current", "");
+    psi::System sys = psi_test::open_fixture(fx);
+    psi::ProcessInfo p = sys.process(400, Group::label);
+    EXPECT_EQ(p.label.value(), "system_u:system_r:httpd_t:s0");
+    EXPECT_EQ(sys.process(401, Group::label).label.status(), AttrStatus::not_available);
+    // Not read unless asked for: groups::all leaves it out.
+    EXPECT_EQ(sys.process(400).label.status(), AttrStatus::not_read);
+}
+
+}  // namespace
