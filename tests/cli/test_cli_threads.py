@@ -107,3 +107,29 @@ def test_label_is_attr_current(psi_ps: str, named: NamedThreads) -> None:
         want = "-"
     out, _ = run([psi_ps, "-o", "label=", "-p", str(named.pid)])
     assert out.decode().strip() == want
+
+
+def _traced_paths(psi_ps: str, args: List[str], tmp_path: Path) -> str:
+    """The strace of psi-ps's opens (skips without strace or ptrace)."""
+    import shutil
+
+    if not shutil.which("strace"):
+        pytest.skip("strace not installed")
+    trace = tmp_path / "trace"
+    r = subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat", "-o", str(trace), psi_ps, *args],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=clean_env())
+    if r.returncode != 0 and b"ptrace" in r.stderr:
+        pytest.skip("ptrace not permitted here")
+    assert r.returncode == 0
+    return trace.read_text(errors="replace")
+
+
+def test_label_and_threads_read_only_when_asked(psi_ps: str, named: NamedThreads, tmp_path: Path) -> None:
+    """The label column reads attr/current and -L the task directories;
+    the default listings (-ef) read neither, so they cost nothing more."""
+    plain = _traced_paths(psi_ps, ["-ef"], tmp_path)
+    assert "attr/current" not in plain and "/task" not in plain
+    label = _traced_paths(psi_ps, ["-e", "-o", "pid,label"], tmp_path)
+    assert label.count("attr/current") > 10 and "/task" not in label
+    threads = _traced_paths(psi_ps, ["-L", "-p", str(named.pid)], tmp_path)
+    assert f"/proc/{named.pid}/task" in threads and "attr/current" not in threads

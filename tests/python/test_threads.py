@@ -127,3 +127,22 @@ def test_thread_table_gone_process() -> None:
     proc.wait()
     with pytest.raises(psi.NoSuchProcessError):
         psi.process.ThreadTable(proc.pid)
+
+
+# -- the security label (Group::label) --
+def test_label_is_attr_current() -> None:
+    pid = os.getpid()
+    try:
+        with open(f"/proc/{pid}/attr/current", "rb") as f:
+            want = f.read().rstrip(b"\n\0").decode()
+    except OSError as e:
+        want = None
+        errno_ = e.errno
+    proc = psi.process.Process(pid)
+    if want:
+        assert proc.label == want
+    else:
+        # No security module: EINVAL, the attribute is not available.
+        with pytest.raises(psi.AttrNotAvailableError):
+            proc.label
+        assert want is not None or errno_ is not None
