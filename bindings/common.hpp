@@ -101,6 +101,7 @@ void register_system(py::module_& m);
 void register_mounts(py::module_& m);
 void register_sys_figures(py::module_& m);
 void register_rates(py::module_& m);
+void register_threads(py::module_& m);  // -- w-threads (threads.cpp)
 // (wall TimeSpec, monotonic seconds) of an instant (rates.cpp).
 py::tuple instant_tuple(const psi::Instant& at);
 

@@ -13,6 +13,7 @@ PYBIND11_MODULE(_core, m) {
     psi_py::register_mounts(m);
     psi_py::register_sys_figures(m);
     psi_py::register_rates(m);  // after register_process: adds to Process
+    psi_py::register_threads(m);  // -- w-threads: after register_process: adds to Process
     // Show the classes under their public homes (reprs, help(), pickling).
     m.attr("Process").attr("__module__") = "psi.process";
     for (const char* name : {"MountBase", "LocalMount", "RemoteMount"}) {

@@ -39,6 +39,7 @@ psi::ProcessInfo identity_of(const PyProcess& p) {
     psi::ProcessInfo id;
     id.pid = p.info.pid;
     id.start_ticks = p.info.start_ticks;
+    id.tid = p.info.tid;  // -- w-threads: a thread snapshot checks its thread
     id.groups_read = p.info.groups_read;
     id.is_kernel_thread = p.info.is_kernel_thread;
     return id;
@@ -134,7 +135,8 @@ py::list children(PyProcess& p, bool recursive) {
 py::object equals(const PyProcess& a, py::handle other) {
     if (!py::isinstance<PyProcess>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
     const PyProcess& b = other.cast<const PyProcess&>();
-    return py::bool_(a.info.pid == b.info.pid && a.info.start_ticks == b.info.start_ticks);
+    // -- w-threads: tid too: a leader thread has its process's pid and start.
+    return py::bool_(a.info.pid == b.info.pid && a.info.tid == b.info.tid && a.info.start_ticks == b.info.start_ticks);
 }
 
 // PSI ordered processes by pid. Identity here is (pid, start ticks), so the
@@ -144,11 +146,13 @@ template <class Cmp>
 py::object order(const PyProcess& a, py::handle other, Cmp cmp) {
     if (!py::isinstance<PyProcess>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
     const PyProcess& b = other.cast<const PyProcess&>();
-    return py::bool_(cmp(std::tie(a.info.pid, a.info.start_ticks), std::tie(b.info.pid, b.info.start_ticks)));
+    return py::bool_(cmp(std::tie(a.info.pid, a.info.tid, a.info.start_ticks),
+                         std::tie(b.info.pid, b.info.tid, b.info.start_ticks)));  // -- w-threads: tid
 }
 
 std::string repr(const PyProcess& p) {
     std::string r = "psi.process.Process(pid=" + std::to_string(p.info.pid);
+    if (p.info.tid != 0) r += ", tid=" + std::to_string(p.info.tid);  // -- w-threads
     if (const std::string* name = p.info.name.get()) r += ", name=" + std::string(py::repr(to_str(*name)));
     return r + ")";
 }
@@ -217,7 +221,11 @@ void register_process(py::module_& m) {
         .def("__gt__", [](const PyProcess& a, py::handle b) { return order(a, b, std::greater<>()); })
         .def("__ge__", [](const PyProcess& a, py::handle b) { return order(a, b, std::greater_equal<>()); })
         .def("__hash__",
-             [](const PyProcess& p) { return py::hash(py::make_tuple(p.info.pid, p.info.start_ticks)); })
+             [](const PyProcess& p) {
+                 // -- w-threads: a process hashes as before; a thread adds its tid.
+                 if (p.info.tid != 0) return py::hash(py::make_tuple(p.info.pid, p.info.start_ticks, p.info.tid));
+                 return py::hash(py::make_tuple(p.info.pid, p.info.start_ticks));
+             })
         .def("__repr__", &repr);
     install_process_attributes(cls);
 

@@ -340,6 +340,8 @@ constexpr AttrDef kAttrs[] = {
      "Linux: Kubernetes pod UID its cgroup names, or None"},
     {"namespaces", PSI_GETTER(namespace_dict(get(p, &Info::namespaces, kNeeds<A::namespaces>, n))), A::namespaces,
      "Linux: dict of namespace type ('ipc', 'mnt', 'net', 'pid', ...) -> inode number"},
+    // -- w-threads: security label --
+    {"label", PSI_TEXT(label), A::label, "security label (LSM context); not available without a security module"},
 };
 
 // Each row is its registry row, and every registry attribute marked for

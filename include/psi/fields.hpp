@@ -36,6 +36,8 @@ enum class AttrId : std::uint8_t {
     cputime, argc, command, pcpu, parent, start_datetime,
     // -- w-ns: cgroups, containers, namespaces --
     cgroup, cgroups, container_id, container_runtime, pod_uid, lxc_name, namespaces,
+    // -- w-threads: security label --
+    label,
 };
 
 enum class ValueType : std::uint8_t {
@@ -213,6 +215,9 @@ inline constexpr AttrInfo table[] = {
      "LXC container name as procps ps reads it (not available: no LXC marker)", PSI_REG_MEMBER(lxc_name)},
     {AttrId::namespaces, "namespaces", G(Group::ns), {}, T::namespaces, U::none, lin, up, member, py,
      "namespace inodes by type (ipc mnt net pid ... cgroup)", PSI_REG_MEMBER(namespaces)},
+    // -- w-threads: security label --
+    {AttrId::label, "label", G(Group::label), {}, T::text, U::none, lin, up, member, py,
+     "security label (LSM context, /proc/PID/attr/current)", PSI_REG_MEMBER(label)},
 };
 
 #undef PSI_REG_MEMBER

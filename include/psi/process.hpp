@@ -245,6 +245,18 @@ struct ProcessInfo {
     Attr<Namespaces> namespaces;               // inodes of /proc/PID/ns/*
     // -- end w-ns --
 
+    // -- w-threads: thread rows --
+    // 0 in a process's row; in a thread's row (System::threads) the thread
+    // id (Linux: the TID under /proc/PID/task), with pid the process's (the
+    // thread group id). start_ticks is then the thread's own start.
+    int tid = 0;
+    // -- w-threads: the security label (Group::label) --
+    // The LSM context (SELinux "system_u:system_r:init_t:s0", AppArmor
+    // "/usr/bin/foo (enforce)"): Linux /proc/PID/attr/current without its
+    // trailing newline and NUL. Not available when no security module
+    // gives one (the read fails with EINVAL). Linux only.
+    Attr<std::string> label;
+
     // Derived values. Each carries the status of what it is derived from.
     Attr<TimeSpec> cputime() const;            // utime + stime
     Attr<std::size_t> argc() const;

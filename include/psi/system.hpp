@@ -169,6 +169,20 @@ public:
     ProcessTable table(Groups groups = groups::ps);
     ProcessTable table(Groups groups, std::error_code& ec);
 
+    // -- w-threads: the threads of one process --
+    // Snapshots of every thread of process `pid`, by ascending thread id:
+    // rows with `tid` set (the thread id) and `pid` the process's, read
+    // from the thread's own records (Linux /proc/PID/task/TID/: name is the
+    // thread's comm, status, times, processor, nice, policy, wchan are the
+    // thread's) with the same groups and per-attribute statuses as process
+    // rows. A thread that ends meanwhile is left out. read_more, refresh and
+    // exists work on these rows (they read the thread again); kill of a
+    // thread row signals its whole process. no_such_process when the process
+    // is gone; attr_not_implemented where the backend lists no threads
+    // (macOS, Solaris for now).
+    std::vector<ProcessInfo> threads(std::int64_t pid, Groups groups = groups::ps);
+    std::vector<ProcessInfo> threads(std::int64_t pid, Groups groups, std::error_code& ec);
+
     // True while the same process (pid and start) lives; zombies included.
     bool exists(const ProcessInfo& proc);
     // Sends sig. no_such_process if gone or reused, insufficient_privs on

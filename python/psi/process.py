@@ -49,6 +49,7 @@ __all__ = [
     "ProcessTable",
     "Sampler",
     "TableRates",
+    "ThreadTable",
     "status_letter",
     "status_name",
 ]
@@ -151,6 +152,58 @@ class ProcessTable(Dict[int, Process]):
 
     def __reduce__(self) -> NoReturn:
         raise TypeError("a ProcessTable cannot be pickled; use dict(table)")
+
+
+# -- w-threads: the thread table --
+def _thread_table_read_only(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
+    raise TypeError("ThreadTable is read-only")
+
+
+class ThreadTable(Dict[int, Process]):
+    """A read-only mapping tid -> thread snapshot of every thread of every
+    process, or with ``pid`` of that process only.
+
+    A thread snapshot is a ``Process`` whose ``tid`` is the thread id and
+    whose ``pid`` (and ``tgid``) is its process's; its ``name``, ``status``,
+    ``utime``, ``stime``, ``processor``, ``nice``, ``priority``, ``policy``
+    and ``wchan`` are the thread's own (Linux /proc/PID/task/TID). The stat
+    group is read up front (``attrs`` names other attributes instead); the
+    rest on first access, from that thread. A thread or process that ends
+    while the table is built is left out; ``ThreadTable(pid)`` raises
+    NoSuchProcessError when that process is gone, and AttrNotImplementedError
+    where threads cannot be listed (macOS, Solaris for now).
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, pid: Optional[int] = None, *, attrs: Optional[Iterable[str]] = None) -> ThreadTable:
+        self = super().__new__(cls)
+        _core.fill_thread_table(self, pid, attrs)
+        return self
+
+    def __init__(self, pid: Optional[int] = None, *, attrs: Optional[Iterable[str]] = None) -> None:
+        pass
+
+    @property
+    def tids(self) -> Tuple[int, ...]:
+        """The thread ids, sorted."""
+        return tuple(sorted(self))
+
+    @classmethod
+    def fromkeys(cls, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("ThreadTable cannot be built from keys; call ThreadTable()")
+
+    __setitem__ = _thread_table_read_only
+    __delitem__ = _thread_table_read_only
+    __ior__ = _thread_table_read_only
+    update = _thread_table_read_only
+    pop = _thread_table_read_only
+    popitem = _thread_table_read_only
+    clear = _thread_table_read_only
+    setdefault = _thread_table_read_only
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a ThreadTable cannot be pickled; use dict(table)")
 
 
 class Sampler:

@@ -167,6 +167,34 @@ int run(const Request& req, OutBuf& out) {
     for (const psi::ProcessInfo& p : procs)
         if (sel.wants(p)) rows.push_back(&p);
 
+    // -- w-threads: -L, -T, H: each selected process's threads instead --
+    // The threads are read after the selection (a process is chosen by its
+    // own attributes, as ps chooses by the leader's); a process that exits
+    // meanwhile has no threads to show.
+    std::vector<psi::ProcessInfo> thread_rows;
+    if (req.show_threads()) {
+        std::vector<std::vector<psi::ProcessInfo>> per;
+        std::size_t n = 0;
+        for (const psi::ProcessInfo* p : rows) {
+            per.push_back(sys.threads(p->pid, groups, ec));
+            if (ec == psi::errc::attr_not_implemented)
+                return fail("thread listing is not implemented on this system", 1);
+            // procps shows the leader thread with its process's values
+            // (/proc/PID, whose times add up every thread's): so do we.
+            for (psi::ProcessInfo& t : per.back())
+                if (t.tid == p->pid) {
+                    t = *p;
+                    t.tid = p->pid;
+                }
+            n += per.back().size();
+        }
+        thread_rows.reserve(n);
+        for (auto& ts : per)
+            for (auto& t : ts) thread_rows.push_back(std::move(t));
+        rows.clear();
+        for (const psi::ProcessInfo& t : thread_rows) rows.push_back(&t);
+    }
+
     std::vector<TreeRow> tree;
     if (req.forest) {
         tree = forest_rows(rows, req.sort, req.forest, env);

@@ -303,6 +303,9 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'N': r.negate = true; continue;
         case 'c': r.sched_c = true; continue;
         case 'P': r.psr_P = true; continue;
+        case 'L': r.threads_L = true; continue;  // -- w-threads
+        case 'T': r.threads_T = true; continue;  // -- w-threads
+        case 'M': r.label_first = true; continue;  // -- w-threads
         case 'p': case 'u': case 'U': case 'C': case 'o': case 'O': case 'q': case 's': case 't': case 'g': case 'G':
             break;
         default: throw UsageError("unknown option " + quoted(std::string("-") + c));
@@ -360,6 +363,8 @@ void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'f': r.forest = 'b'; break;
         case 'h': r.no_headers = true; break;
         case 'r': r.running_only = true; break;
+        case 'H': r.threads_H = true; break;  // -- w-threads: threads as if processes
+        case 'Z': r.label_first = true; break;  // -- w-threads: the label column first
         case 'u': case 'j': case 'l':
             if (r.bsd_format && r.bsd_format != 'b' && r.bsd_format != c) throw UsageError("conflicting format options");
             r.bsd_format = c;
@@ -455,7 +460,20 @@ Request parse_args(int argc, char** argv) {
     return r;
 }
 
+namespace {
+std::vector<FormatItem> base_format(const Request& r);
+}  // namespace
+
+// -- w-threads: -M and BSD Z put the security label first (ps/sortformat.c
+// adds "label" in front of the format, built-in or -o).
 std::vector<FormatItem> effective_format(const Request& r) {
+    std::vector<FormatItem> out = base_format(r);
+    if (r.label_first) out.insert(out.begin(), parse_format_item("label"));
+    return out;
+}
+
+namespace {
+std::vector<FormatItem> base_format(const Request& r) {
     if (!r.format.empty()) return r.format;
     // The BSD formats (ps/output.c macro_array OL_u, OL_j, OL_l and OL_).
     if (r.bsd_format && !r.full && !r.long_format && !r.jobs_format && !r.extra_full) {
@@ -484,11 +502,14 @@ std::vector<FormatItem> effective_format(const Request& r) {
     add(l, "s");
     add(f || l, f ? "uid_hack" : "uid");
     add(true, "pid");
+    add(r.threads_T, "spid");  // -- w-threads (generate_sysv_list: TF_U_T)
     add(f || l, "ppid");
     add(r.jobs_format, "pgid,sid");
+    add(r.threads_L, "lwp");   // -- w-threads (TF_U_L)
     add(r.psr_P, "psr");
     add(format_flags && !c, "c");
     add(c, "class,pri");
+    add(r.threads_L && f, "nlwp");  // -- w-threads: -Lf, -LF only
     add(l && !c, "opri,ni");
     add(l && !y, "addr_1");
     add(y, "rss");
@@ -508,5 +529,7 @@ std::vector<FormatItem> effective_format(const Request& r) {
     add_format(out, spec);
     return out;
 }
+
+}  // namespace
 
 }  // namespace psi_ps

@@ -84,6 +84,14 @@ struct Request {
     bool list_fields = false;        // L: procps's two-column list
     bool list_fields_long = false;   // --list-fields: with groups and meaning
 
+    // -- w-threads: thread listing --
+    // One row per thread instead of per process: -L (adds LWP, and NLWP
+    // with -f), -T (adds SPID), BSD H (no column added).
+    bool threads_L = false, threads_T = false, threads_H = false;
+    bool show_threads() const { return threads_L || threads_T || threads_H; }
+    // -M, BSD Z: the security label column first (ps's "label" field).
+    bool label_first = false;
+
     // A list selection (ps's selection_list): -p -u -U -C -s -t -g -G ...
     bool has_list() const {
         return !pids.empty() || !ppids.empty() || !euids.empty() || !ruids.empty() || !names.empty() ||

@@ -51,6 +51,17 @@ ContextPtr open(const Options& options, std::error_code& ec);
 // thread while the parent's own thread reads too: it must only read parent.
 ContextPtr open_worker(const Context& parent, std::error_code& ec);
 
+// -- w-threads: a context on one process's threads --
+// A context whose "processes" are the threads of `pid`: list_pids lists
+// their thread ids, and identify / read_groups / start_ticks of a thread id
+// read that thread (Linux: /proc/PID/task/TID/, whose files have the same
+// format as the process's, proc(5)). The core's liveness protocol is then
+// per thread: a thread that ends mid-read is gone like a process. Only
+// those three calls and list_pids are used on it. no_such_process when the
+// process has gone; attr_not_implemented where the backend cannot list
+// threads (macOS, Solaris for now).
+ContextPtr open_tasks(const Context& parent, int pid, std::error_code& ec);
+
 // Pids of thread-group leaders, in any order.
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec);
 

@@ -145,6 +145,7 @@ std::size_t ProcessInfo::memory_footprint() const {
     std::size_t n = sizeof(ProcessInfo);
     for (const Attr<std::string>* s : {&name, &exe, &cwd, &euser, &ruser, &egroup, &rgroup, &terminal, &zonename, &wchan})
         if (const auto* v = s->get()) n += heap(*v);
+    if (const auto* v = label.get()) n += heap(*v);  // -- w-threads
     if (const auto* a = args.get()) {
         n += a->capacity() * sizeof(std::string);
         for (const auto& s : *a) n += heap(s);

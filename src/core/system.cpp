@@ -88,8 +88,27 @@ std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, Proc
     // exist on this platform (exe_deleted is Linux's).
     if (groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
         out.exe_deleted.fail(AttrStatus::not_implemented);
+    // -- w-threads: the label is Linux's (macOS and Solaris leave it unset).
+    if (groups.has(Group::label) && out.label.status() == AttrStatus::not_read)
+        out.label.fail(AttrStatus::not_implemented);
     out.groups_read |= groups;
     return {};
+}
+
+// -- w-threads: reading a row that may be a thread's --
+// A thread row (tid != 0) is read through a context on its process's
+// threads (backend::open_tasks), under the same protocol; its pid stays the
+// process's.
+std::error_code read_row(backend::Context& ctx, int pid, int tid, Groups groups, ProcessInfo& out,
+                         const std::uint64_t* expect) {
+    if (tid == 0) return read_checked(ctx, pid, groups, out, expect);
+    std::error_code ec;
+    backend::ContextPtr tasks = backend::open_tasks(ctx, pid, ec);
+    if (!tasks) return ec;
+    ec = read_checked(*tasks, tid, groups, out, expect);
+    out.pid = pid;
+    out.tid = tid;
+    return ec;
 }
 
 // Which groups the backend must read (backend_groups) is the attribute
@@ -158,7 +177,7 @@ void System::read_more(ProcessInfo& proc, Groups groups, std::error_code& ec) {
         // A reused pid is refused before any read; the copy covers the
         // rarer case the re-check catches.
         ProcessInfo work = proc;
-        ec = read_checked(*impl_->ctx, proc.pid, need, work, &proc.start_ticks);
+        ec = read_row(*impl_->ctx, proc.pid, proc.tid, need, work, &proc.start_ticks);
         if (ec) return;
         proc = std::move(work);
     }
@@ -177,7 +196,7 @@ void System::refresh(ProcessInfo& proc, std::error_code& ec) {
     if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return; }
     ProcessInfo fresh;
     Groups wanted = proc.groups_read | Group::stat;
-    ec = read_checked(*impl_->ctx, proc.pid, backend_groups(wanted, {}), fresh, &proc.start_ticks);
+    ec = read_row(*impl_->ctx, proc.pid, proc.tid, backend_groups(wanted, {}), fresh, &proc.start_ticks);
     if (ec) return;
     if (wanted.has(Group::names)) fill_names(impl_->names, *impl_->ctx, fresh);
     proc = std::move(fresh);
@@ -300,8 +319,53 @@ ProcessTable System::table(Groups groups) {
     return t;
 }
 
+// -- w-threads: the threads of one process --
+std::vector<ProcessInfo> System::threads(std::int64_t pid, Groups groups, std::error_code& ec) {
+    ec.clear();
+    std::vector<ProcessInfo> out;
+    if (!impl_->ctx) { ec = make_error_code(errc::proc_root_unusable); return out; }
+    if (!valid_pid(pid)) { ec = make_error_code(errc::invalid_argument); return out; }
+    backend::ContextPtr tasks = backend::open_tasks(*impl_->ctx, static_cast<int>(pid), ec);
+    if (!tasks) return out;
+    std::vector<int> tids;
+    backend::list_pids(*tasks, tids, ec);
+    if (ec) return out;
+    std::sort(tids.begin(), tids.end());
+    // stat always, as for process(): it is the identity record.
+    const Groups need = backend_groups(groups, {}) | Group::stat;
+    out.reserve(tids.size());
+    for (int tid : tids) {
+        ProcessInfo row;
+        // A thread that ended since the listing is left out, like a
+        // process in table().
+        if (read_checked(*tasks, tid, need, row, nullptr)) continue;
+        row.pid = static_cast<int>(pid);
+        row.tid = tid;
+        if (groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, row);
+        out.push_back(std::move(row));
+    }
+    // Even a zombie keeps its leader's task entry: none at all means the
+    // directory we opened belonged to a process that has since been reaped.
+    if (out.empty()) ec = make_error_code(errc::no_such_process);
+    return out;
+}
+
+std::vector<ProcessInfo> System::threads(std::int64_t pid, Groups groups) {
+    std::error_code ec;
+    std::vector<ProcessInfo> out = threads(pid, groups, ec);
+    throw_if(ec, pid_what(pid) + ": threads");
+    return out;
+}
+
 bool System::exists(const ProcessInfo& proc) {
     if (!impl_->ctx || !valid_pid(proc.pid)) return false;
+    if (proc.tid != 0) {  // a thread row: that thread, with its own start
+        std::error_code ec;
+        backend::ContextPtr tasks = backend::open_tasks(*impl_->ctx, proc.pid, ec);
+        std::uint64_t ticks = 0;
+        return tasks && !backend::start_ticks(*tasks, proc.tid, ticks, &proc.start_ticks) &&
+               ticks == proc.start_ticks;
+    }
     std::uint64_t ticks = 0;
     return !backend::start_ticks(*impl_->ctx, proc.pid, ticks, &proc.start_ticks) && ticks == proc.start_ticks;
 }

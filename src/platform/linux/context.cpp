@@ -72,3 +72,20 @@ TimeSpec boot_instant(backend::Context& ctx) {
 }
 
 }  // namespace psi::linux_proc
+
+// -- w-threads: a context on one process's threads --
+namespace psi::backend {
+
+ContextPtr open_tasks(const Context& parent, int pid, std::error_code& ec) {
+    // /proc/PID/task holds one directory per thread, each laid out like
+    // /proc/PID itself (proc(5)): a context rooted there reads threads with
+    // the process code unchanged, "TID/stat" instead of "PID/stat".
+    const std::string root = (parent.root.empty() ? std::string("/proc") : parent.root) + "/" +
+                             std::to_string(pid) + "/task";
+    ContextPtr ctx = posix::open_context<ContextPtr>(root, kReadBuffer, ec);
+    // The directory is missing once the process has gone (or never was).
+    if (!ctx) ec = make_error_code(errc::no_such_process);
+    return ctx;
+}
+
+}  // namespace psi::backend

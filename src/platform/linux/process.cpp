@@ -249,6 +249,23 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
     // -- w-ns: cgroup and ns groups (read_cgroup_ns.cpp) --
     if (groups.has(Group::cgroup)) maybe_gone |= read_cgroup_group(ctx, pid, kind, out);
     if (groups.has(Group::ns)) maybe_gone |= read_ns_group(ctx, pid, kind, out);
+    // -- w-threads: security label --
+    if (groups.has(Group::label)) {
+        // proc(5) /proc/PID/attr/current: the LSM's context; EINVAL when no
+        // module provides one (then ps prints "-"), ENOENT once gone.
+        format_path(path, pid, "attr/current");
+        auto a = read_file(ctx, path, false);
+        if (a.err == EINVAL) {
+            out.label.fail(AttrStatus::not_available, EINVAL);
+        } else if (a.err) {
+            maybe_gone |= detail::record_attr_failure(out.label, a.err, kind);
+        } else {
+            std::string_view v = a.data;
+            while (!v.empty() && (v.back() == '\n' || v.back() == '\0')) v.remove_suffix(1);
+            if (v.empty()) out.label.fail(AttrStatus::not_available);
+            else out.label.set(std::string(v));
+        }
+    }
 
     return maybe_gone;
 }

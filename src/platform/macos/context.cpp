@@ -159,3 +159,16 @@ void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
 }
 
 }  // namespace psi::backend
+
+// -- w-threads: a context on one process's threads --
+namespace psi::backend {
+
+// Not yet: threads here come from other records (macOS PROC_PIDLISTTHREADS
+// + PROC_PIDTHREADINFO, Solaris /proc/PID/lwp/LWPID/lwpsinfo), which this
+// backend does not decode. System::threads reports attr_not_implemented.
+ContextPtr open_tasks(const Context&, int, std::error_code& ec) {
+    ec = make_error_code(errc::attr_not_implemented);
+    return nullptr;
+}
+
+}  // namespace psi::backend

@@ -1,0 +1,60 @@
+// System::threads (-- w-threads) on the live system: this test's own named
+// threads (pthread_setname_np writes /proc/self/task/TID/comm, and gettid is
+// the TID there).
+#include <gtest/gtest.h>
+
+#include <pthread.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "psi/psi.hpp"
+
+namespace {
+
+using psi::Group;
+
+TEST(LiveThreads, OwnNamedThreads) {
+    constexpr int kN = 3;
+    std::atomic<int> started{0};
+    std::atomic<bool> stop{false};
+    std::vector<int> tids(kN);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kN; ++i)
+        threads.emplace_back([&, i] {
+            std::string name = "psi-live" + std::to_string(i);
+            ::pthread_setname_np(::pthread_self(), name.c_str());
+            tids[static_cast<std::size_t>(i)] = static_cast<int>(::syscall(SYS_gettid));
+            started.fetch_add(1);
+            while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        });
+    while (started.load() < kN) std::this_thread::yield();
+
+    psi::System sys;
+    std::vector<psi::ProcessInfo> ts = sys.threads(::getpid(), psi::groups::ps);
+    stop = true;
+    for (auto& t : threads) t.join();
+
+    ASSERT_GE(ts.size(), static_cast<std::size_t>(kN + 1));
+    EXPECT_TRUE(std::is_sorted(ts.begin(), ts.end(), [](const auto& a, const auto& b) { return a.tid < b.tid; }));
+    EXPECT_EQ(ts.front().tid, ::getpid());  // the leader's tid is the pid
+    for (int i = 0; i < kN; ++i) {
+        auto it = std::find_if(ts.begin(), ts.end(), [&](const auto& t) { return t.tid == tids[static_cast<std::size_t>(i)]; });
+        ASSERT_NE(it, ts.end()) << "thread " << tids[static_cast<std::size_t>(i)];
+        EXPECT_EQ(it->pid, ::getpid());
+        EXPECT_EQ(it->name.value(), "psi-live" + std::to_string(i));
+        EXPECT_EQ(it->euid.value(), ::geteuid());
+    }
+    // Ended threads are gone: none of the three is listed now.
+    std::vector<psi::ProcessInfo> after = sys.threads(::getpid(), Group::stat);
+    for (int tid : tids)
+        EXPECT_TRUE(std::none_of(after.begin(), after.end(), [&](const auto& t) { return t.tid == tid; }));
+}
+
+}  // namespace
