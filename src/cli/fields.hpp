@@ -139,6 +139,8 @@ std::span<const FieldDef> id_fields();
 std::span<const FieldDef> state_fields();
 std::span<const FieldDef> usage_fields();  // times, CPU, memory
 std::span<const FieldDef> cmd_fields();
+// -- w-io: I/O counters, USS/PSS, OOM (fields_io.cpp) --
+std::span<const FieldDef> io_fields();
 
 // Small helpers shared by the field files.
 int text_dash(std::string& out);

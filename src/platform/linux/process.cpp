@@ -14,6 +14,7 @@
 #include "core/classify.hpp"
 #include "core/saturate.hpp"
 #include "platform/linux/context.hpp"
+#include "platform/linux/read_depth_io.hpp"
 #include "platform/linux/stat_fill.hpp"
 
 namespace psi::backend {
@@ -245,6 +246,8 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
         if (w.err) maybe_gone |= detail::record_attr_failure(out.wchan, w.err, kind);
         else out.wchan.set(std::string(linux_proc::parse_wchan(w.data)));
     }
+    // -- w-io: io, fds, smaps, oom, limits (read_depth_io.cpp) --
+    maybe_gone |= read_depth_io(ctx, pid, groups, kind, out);
 
     return maybe_gone;
 }
