@@ -137,7 +137,7 @@ TEST_F(RegistryContract, TableRowsReadExactlyTheRegistryAttributes) {
 TEST_F(RegistryContract, EverythingIsReadWithAllGroups) {
     psi::System sys = psi_test::open_fixture(fx_);
     for (int pid : pids_) {
-        const psi::ProcessInfo p = sys.process(pid, psi::groups::all);
+        const psi::ProcessInfo p = sys.process(pid, psi::groups::every);
         for (const psi::AttrInfo& row : psi::attribute_table)
             EXPECT_NE(psi::attr_status(p, row.id), AttrStatus::not_read) << pid << " " << row.name;
     }
@@ -159,7 +159,7 @@ TEST_F(RegistryContract, CredsAlsoGivesRss) {
 // not_implemented (the OS bits say where an attribute exists).
 TEST_F(RegistryContract, AvailabilityMatchesTheOsBits) {
     psi::System sys = psi_test::open_fixture(fx_);
-    const psi::ProcessInfo p = sys.process(100, psi::groups::all);
+    const psi::ProcessInfo p = sys.process(100, psi::groups::every);
     for (const psi::AttrInfo& row : psi::attribute_table) {
         const AttrStatus st = psi::attr_status(p, row.id);
         if (row.os & psi::os::on_linux) {
