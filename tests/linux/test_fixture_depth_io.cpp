@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <string>
 
 #include "proc_fixture.hpp"
@@ -166,6 +168,49 @@ TEST_F(DepthIo, UnreadableIoIsInsufficientPrivs) {
     psi::System sys = open_fixture(fx_);
     const psi::ProcessInfo p = sys.process(100, Group::io);
     EXPECT_EQ(p.io_counters.status(), AttrStatus::insufficient_privs);
+}
+
+}  // namespace
+
+namespace {
+
+// psi::rates' I/O slots (src/core/rates.cpp): per second of the rows'
+// monotonic interval, from io_counters; not_read when a row lacks the group.
+psi::ProcessInfo io_row(double at_seconds, std::uint64_t rbytes, std::uint64_t wbytes, std::uint64_t r, std::uint64_t w) {
+    psi::ProcessInfo p;
+    p.pid = 7;
+    p.start_ticks = 99;
+    p.utime.set(psi::TimeSpec{});
+    p.stime.set(psi::TimeSpec{});
+    p.read_at.monotonic = std::chrono::steady_clock::time_point(std::chrono::duration_cast<
+        std::chrono::steady_clock::duration>(std::chrono::duration<double>(1000 + at_seconds)));
+    psi::IoCounters c;
+    c.read_bytes = rbytes;
+    c.write_bytes = wbytes;
+    c.read_count = r;
+    c.write_count = w;
+    p.io_counters.set(c);
+    return p;
+}
+
+TEST(DepthIoRates, BytesAndOpsPerSecond) {
+    psi::ProcessRates r = psi::rates(io_row(0, 1000, 0, 10, 4), io_row(2, 5096, 8192, 30, 4), 1);
+    EXPECT_NEAR(r.read_bytes.value(), 2048.0, 1e-6);
+    EXPECT_NEAR(r.write_bytes.value(), 4096.0, 1e-6);
+    EXPECT_NEAR(r.read_ops.value(), 10.0, 1e-6);
+    EXPECT_NEAR(r.write_ops.value(), 0.0, 1e-6);
+    // A counter going backwards counts 0.
+    EXPECT_NEAR(psi::rates(io_row(0, 9000, 0, 0, 0), io_row(1, 10, 0, 0, 0), 1).read_bytes.value(), 0.0, 1e-9);
+}
+
+TEST(DepthIoRates, UnreadOrRefusedIoHasNoRate) {
+    psi::ProcessInfo b = io_row(0, 1, 1, 1, 1), a = io_row(1, 2, 2, 2, 2);
+    a.io_counters = {};
+    EXPECT_EQ(psi::rates(b, a, 1).read_bytes.status(), AttrStatus::not_read);
+    a.io_counters.fail(AttrStatus::insufficient_privs, EACCES);
+    psi::ProcessRates r = psi::rates(b, a, 1);
+    EXPECT_EQ(r.write_ops.status(), AttrStatus::insufficient_privs);
+    EXPECT_EQ(r.write_ops.os_error(), EACCES);
 }
 
 }  // namespace

@@ -188,3 +188,28 @@ def test_kernel_thread_has_no_smaps() -> None:
         pytest.skip("no kthreadd in this pid namespace")
     with pytest.raises(psi.AttrNotAvailableError):
         p.uss
+
+
+def test_io_rates_of_a_known_interval(child: Child) -> None:
+    # Three writes (one of data, one of b"ok\n", per step) between two
+    # snapshots that both read io_counters: write_ops * interval is the
+    # number of write calls, whatever the interval was.
+    before = ProcessTable(attrs=["io_counters"])[child.pid]
+    child.write(1000)
+    child.write(2000)
+    after = ProcessTable(attrs=["io_counters"])[child.pid]
+    r = after.since(before)
+    assert r.interval > 0
+    assert r.write_ops is not None and r.read_ops is not None
+    assert r.write_ops * r.interval == pytest.approx(4, rel=1e-9)
+    calls = after.io_counters.write_count - before.io_counters.write_count
+    assert calls == 4
+    assert r.write_bytes is not None and r.read_bytes is not None
+
+
+def test_io_rates_are_none_without_io(child: Child) -> None:
+    before = Process(child.pid)
+    child.write(10)
+    after = Process(child.pid)
+    r = after.since(before)
+    assert r.write_ops is None and r.read_bytes is None
