@@ -4,10 +4,11 @@ each read alone, next to psutil's equivalent call.
 
     python bench/depth_io.py [--rounds N]      (or: python bench/run.py --depth-io)
 
-psi: ProcessTable(attrs=[attr]) over every process, minus the same table
-with only the stat group (what every row costs anyway), per process.
-psutil: the call on each psutil.Process of process_iter() (its own listing
-and identity work included, which is how it is used), per process. Medians
+psi: ProcessTable(attrs=[attr]) over every process (stat, the identity,
+is always read too), per process. psutil: the call on each psutil.Process
+of process_iter() (its own listing and identity work included, which is
+how it is used), per process. The first row is each side's floor: psi's
+stat-only table, psutil's bare process_iter(). Medians
 of N interleaved rounds, in microseconds per process. Processes that refuse
 the read (no privileges) or vanish count like the others: both sides pay
 the attempt.
@@ -75,11 +76,9 @@ def measure(rounds: int) -> Dict[str, Tuple[float, float]]:
                 t, n = _psutil_pass(call)
                 samples.setdefault("psutil_" + attr, []).append(t / n)
     med = {k: statistics.median(v) * 1e6 for k, v in samples.items()}
-    out: Dict[str, Tuple[float, float]] = {}
+    out: Dict[str, Tuple[float, float]] = {"": (med["base"], med["psutil_base"])}
     for attr, _group, call in GROUPS:
-        psi_cost = med["psi_" + attr] - med["base"]
-        psutil_cost = med["psutil_" + attr] - med["psutil_base"] if call else float("nan")
-        out[attr] = (psi_cost, psutil_cost)
+        out[attr] = (med["psi_" + attr], med["psutil_" + attr] if call else float("nan"))
     return out
 
 
@@ -89,6 +88,8 @@ def main(argv: List[str] | None = None) -> int:
     args = ap.parse_args(argv)
     res = measure(args.rounds)
     print(f"{'group':8} {'psi attr':13} {'psi us/proc':>12} {'psutil call':18} {'psutil us/proc':>15}")
+    a, b = res[""]
+    print(f"{'(floor)':8} {'(stat only)':13} {a:12.2f} {'process_iter()':18} {b:15.2f}")
     for attr, group, call in GROUPS:
         a, b = res[attr]
         pcall = (call + "()") if call else "-"
