@@ -65,6 +65,10 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     p.add_argument("--resample", action="store_true",
                    help="instead: time psi::Sampler against a fresh stat table at each --procs count "
                         "(bench/resample.py; default counts 1000,10000)")
+    # -- w-io: per-process cost of the io/fds/smaps/oom/limits groups --
+    p.add_argument("--depth-io", action="store_true",
+                   help="instead: per-process cost of the io, fds, smaps, oom and limits groups alone, "
+                        "next to psutil's calls (bench/depth_io.py)")
     args = p.parse_args(argv)
     if args.big:
         args.procs = "1000,10000"
@@ -275,6 +279,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         forward = ["--procs", procs, "--rounds", str(args.rounds), "--build-dir", str(args.build_dir),
                    "--jobs", str(args.jobs)] + (["--no-build"] if args.no_build else [])
         return resample.main(forward + (["--verbose"] if args.verbose else []))
+    if args.depth_io:  # -- w-io --
+        import depth_io
+
+        return depth_io.main(["--rounds", str(min(args.rounds, 5))])
     if args.list:
         for c in make_contenders(args, Binaries(why_not={"floor": "-", "snapshot": "-", "psi_ps": "-"})):
             print(f"{c.key:14} {c.group}: {c.label}")

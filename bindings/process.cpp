@@ -228,6 +228,7 @@ void register_process(py::module_& m) {
              })
         .def("__repr__", &repr);
     install_process_attributes(cls);
+    m.attr("IoCounters") = io_counters_type();  // -- w-io --
 
     py::tuple names(process_attribute_names().size());
     std::size_t i = 0;

@@ -35,6 +35,8 @@ py::list wrap_all(std::vector<psi::ProcessInfo>&& infos, const SystemPtr& system
 py::object wrap(psi::ProcessInfo&& info, const SystemPtr& system);
 // The attribute getters (process_attrs.cpp), installed on the class.
 void install_process_attributes(py::handle cls);
+// -- w-io: the IoCounters named tuple type (psi._core.IoCounters) --
+py::object io_counters_type();
 // The public attribute names, in documentation order.
 std::vector<const char*> process_attribute_names();
 // Groups that serve the named attributes (ValueError for unknown names).

@@ -236,6 +236,28 @@ PyObject* namespace_dict(const psi::Namespaces* v) {
     return d.release().ptr();
 }
 // -- end w-ns --
+// -- w-io: io_counters and rlimits values (issue 12) --
+// The IoCounters named tuple type (psi._core.IoCounters), made once.
+PyObject* io_tuple(const psi::IoCounters* v) {
+    if (!v) return nullptr;
+    py::object t = io_counters_type()(v->read_count, v->write_count, v->read_bytes, v->write_bytes, v->read_chars,
+                                      v->write_chars, v->cancelled_write_bytes);
+    return t.release().ptr();
+}
+
+// name -> (soft, hard); "unlimited" is resource.RLIM_INFINITY, which
+// CPython's resource module gives as -1 on Linux (rlim_t converted signed).
+PyObject* limits_dict(const psi::ResourceLimits* v) {
+    if (!v) return nullptr;
+    psi::ResourceLimits copy = *v;  // by value: building the dict may run Python code
+    auto num = [](std::uint64_t x) -> py::object {
+        if (x == psi::ResourceLimit::kInfinity) return py::int_(-1);
+        return py::reinterpret_steal<py::object>(PyLong_FromUnsignedLongLong(x));
+    };
+    py::dict d;
+    for (const psi::ResourceLimit& l : copy) d[py::str(l.name)] = py::make_tuple(num(l.soft), num(l.hard));
+    return d.release().ptr();
+}
 
 // New reference, or nullptr with a Python error set. May also throw (a
 // lazy read that failed for another reason than the process being gone).
@@ -342,6 +364,18 @@ constexpr AttrDef kAttrs[] = {
      "Linux: dict of namespace type ('ipc', 'mnt', 'net', 'pid', ...) -> inode number"},
     // -- w-threads: security label --
     {"label", PSI_TEXT(label), A::label, "security label (LSM context); not available without a security module"},
+    // -- w-io: process depth (issue 12) --
+    {"io_counters", PSI_GETTER(io_tuple(get(p, &Info::io_counters, kNeeds<A::io_counters>, n))), A::io_counters,
+     "IoCounters(read_count, write_count, read_bytes, write_bytes, read_chars, write_chars, "
+     "cancelled_write_bytes); AttrInsufficientPrivsError without ptrace access"},
+    {"num_fds", PSI_INT(num_fds), A::num_fds, "number of open file descriptors"},
+    {"uss", PSI_INT(uss), A::uss, "unique set size in bytes (smaps_rollup; costly)"},
+    {"pss", PSI_INT(pss), A::pss, "proportional set size in bytes (smaps_rollup; costly)"},
+    {"swap_pss", PSI_INT(swap_pss), A::swap_pss, "proportional swap size in bytes (smaps_rollup; costly)"},
+    {"oom_score", PSI_INT(oom_score), A::oom_score, "OOM killer badness score"},
+    {"oom_score_adj", PSI_INT(oom_score_adj), A::oom_score_adj, "OOM killer adjustment, -1000..1000"},
+    {"rlimits", PSI_GETTER(limits_dict(get(p, &Info::rlimits, kNeeds<A::rlimits>, n))), A::rlimits,
+     "resource limits: dict name -> (soft, hard); unlimited is resource.RLIM_INFINITY"},
 };
 
 // Each row is its registry row, and every registry attribute marked for
@@ -452,6 +486,21 @@ std::vector<const char*> process_attribute_names() {
     for (const AttrDef& a : kAttrs) names.push_back(a.name);
     for (const AttrDef& a : alias_defs()) names.push_back(a.name);
     return names;
+}
+
+// -- w-io --
+py::object io_counters_type() {
+    // Made on first use and kept (the module holds it too): a named tuple
+    // like psutil's pio, with the counters psi reads.
+    static py::object* type = [] {
+        py::object nt = py::module_::import("collections").attr("namedtuple");
+        auto* t = new py::object(nt("IoCounters",
+                                    py::make_tuple("read_count", "write_count", "read_bytes", "write_bytes",
+                                                   "read_chars", "write_chars", "cancelled_write_bytes"),
+                                    py::arg("module") = "psi._core"));
+        return t;
+    }();
+    return *type;
 }
 
 Groups groups_for_names(py::handle names) {

@@ -32,6 +32,8 @@ enum class AttrId : std::uint8_t {
     terminal, tty_dev, status, status_letter, nice, priority, policy, kernel_priority,
     nthreads, processor, wchan, flags, start_time, jiffies, utime, stime, rss, vsz, locked,
     zoneid, zonename,
+    // -- w-io: process depth members (issue 12) --
+    io_counters, num_fds, uss, pss, swap_pss, oom_score, oom_score_adj, rlimits,
     // Derived values: computed from the members above, carrying their status.
     cputime, argc, command, pcpu, parent, start_datetime,
     // -- w-ns: cgroups, containers, namespaces --
@@ -56,6 +58,9 @@ enum class ValueType : std::uint8_t {
     // -- w-ns --
     cgroup_list, // vector of psi::CgroupEntry (Python: tuple of (id, controllers, path))
     namespaces,  // psi::Namespaces (Python: dict of type name -> inode)
+    // -- w-io: composite values (issue 12) --
+    io_counters, // psi::IoCounters (Python: a named tuple)
+    limits,      // psi::ResourceLimits (Python: dict name -> (soft, hard))
 };
 
 enum class Unit : std::uint8_t { none, bytes, ticks, seconds, percent };
@@ -188,6 +193,23 @@ inline constexpr AttrInfo table[] = {
      "zone id", PSI_REG_MEMBER(zoneid)},
     {AttrId::zonename, "zonename", stat_names, {}, T::text, U::none, sol, up, member, py,
      "zone name", PSI_REG_MEMBER(zonename)},
+    // -- w-io: process depth members (issue 12) --
+    {AttrId::io_counters, "io_counters", G(Group::io), {}, T::io_counters, U::bytes, lin, down, member, py,
+     "I/O system calls and bytes (Linux: /proc/PID/io; needs ptrace access)", PSI_REG_MEMBER(io_counters)},
+    {AttrId::num_fds, "num_fds", G(Group::fds), {}, T::unsigned_, U::none, lin, down, member, py,
+     "number of open file descriptors (Linux: entries of /proc/PID/fd)", PSI_REG_MEMBER(num_fds)},
+    {AttrId::uss, "uss", G(Group::smaps), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "unique set size: Private_Clean + Private_Dirty + Private_Hugetlb (smaps_rollup)", PSI_REG_MEMBER(uss)},
+    {AttrId::pss, "pss", G(Group::smaps), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "proportional set size (smaps_rollup Pss)", PSI_REG_MEMBER(pss)},
+    {AttrId::swap_pss, "swap_pss", G(Group::smaps), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "proportional swap size (smaps_rollup SwapPss)", PSI_REG_MEMBER(swap_pss)},
+    {AttrId::oom_score, "oom_score", G(Group::oom), {}, T::integer, U::none, lin, down, member, py,
+     "OOM killer badness (Linux: oom_score)", PSI_REG_MEMBER(oom_score)},
+    {AttrId::oom_score_adj, "oom_score_adj", G(Group::oom), {}, T::integer, U::none, lin, down, member, py,
+     "OOM killer adjustment, -1000..1000 (Linux: oom_score_adj)", PSI_REG_MEMBER(oom_score_adj)},
+    {AttrId::rlimits, "rlimits", G(Group::limits), {}, T::limits, U::none, lin, up, member, py,
+     "resource limits: name -> (soft, hard) (Linux: /proc/PID/limits)", PSI_REG_MEMBER(rlimits)},
     {AttrId::cputime, "cputime", stat, {}, T::time, U::seconds, all, down, derived, py,
      "utime + stime", PSI_REG_DERIVED(p.cputime())},
     {AttrId::argc, "argc", G(Group::args), {}, T::unsigned_, U::none, all, down, derived, py,

@@ -135,6 +135,29 @@ const char* sched_policy_class(SchedPolicy p) noexcept;
 
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
+// -- w-io: I/O counters and resource limits (issue 12) --
+// A process's I/O counters (Linux: /proc/PID/io, proc(5)). The *_chars
+// count every byte of read(2)/write(2)-like calls, the *_bytes what reached
+// or came from storage (page-cache write-back charged to the process);
+// cancelled_write_bytes: dirty page-cache bytes truncated before write-back.
+struct IoCounters {
+    std::uint64_t read_count = 0, write_count = 0;  // read/write system calls (syscr, syscw)
+    std::uint64_t read_bytes = 0, write_bytes = 0;  // storage bytes
+    std::uint64_t read_chars = 0, write_chars = 0;  // bytes through read/write calls (rchar, wchar)
+    std::uint64_t cancelled_write_bytes = 0;
+    friend bool operator==(const IoCounters&, const IoCounters&) = default;
+};
+
+// One resource limit; kRlimInfinity (all bits set, RLIM_INFINITY of the
+// Linux ABI) is "unlimited".
+struct ResourceLimit {
+    std::string name;  // "nofile", "as", ...: setrlimit(2)'s RLIMIT_* in lower case
+    std::uint64_t soft = 0, hard = 0;
+    static constexpr std::uint64_t kInfinity = ~std::uint64_t{0};
+    friend bool operator==(const ResourceLimit&, const ResourceLimit&) = default;
+};
+using ResourceLimits = std::vector<ResourceLimit>;
+
 // When a snapshot was read, on two clocks taken together: `monotonic`
 // (std::chrono::steady_clock: CLOCK_MONOTONIC on Linux, never stepped) for
 // intervals between snapshots (psi/rates.hpp), `wall` (UTC) for showing.
@@ -256,6 +279,12 @@ struct ProcessInfo {
     // trailing newline and NUL. Not available when no security module
     // gives one (the read fails with EINVAL). Linux only.
     Attr<std::string> label;
+    // -- w-io: process depth (issue 12): io, fds, smaps, oom, limits groups --
+    Attr<IoCounters> io_counters;              // io group (Linux: /proc/PID/io)
+    Attr<std::uint64_t> num_fds;               // fds group: open descriptors
+    Attr<std::uint64_t> uss, pss, swap_pss;    // smaps group, bytes (smaps_rollup)
+    Attr<int> oom_score, oom_score_adj;        // oom group
+    Attr<ResourceLimits> rlimits;              // limits group: RLIMIT_* in kernel order
 
     // Derived values. Each carries the status of what it is derived from.
     Attr<TimeSpec> cputime() const;            // utime + stime

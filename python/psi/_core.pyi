@@ -2,7 +2,7 @@
 # public names from psi, psi.process and psi.mount).
 import datetime as _datetime
 import time as _time
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union, final
+from typing import Any, Dict, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union, final
 
 from psi._rates import ProcessRates as _ProcessRates
 
@@ -194,6 +194,33 @@ class Process:
     def real_user(self) -> str: ...
     @property
     def real_group(self) -> str: ...
+    # -- w-io: process depth (issue 12): io, fds, smaps, oom, limits groups --
+    @property
+    def io_counters(self) -> IoCounters: ...
+    @property
+    def num_fds(self) -> int: ...
+    @property
+    def uss(self) -> int: ...
+    @property
+    def pss(self) -> int: ...
+    @property
+    def swap_pss(self) -> int: ...
+    @property
+    def oom_score(self) -> int: ...
+    @property
+    def oom_score_adj(self) -> int: ...
+    @property
+    def rlimits(self) -> Dict[str, Tuple[int, int]]: ...
+
+# -- w-io: the io_counters value --
+class IoCounters(NamedTuple):
+    read_count: int
+    write_count: int
+    read_bytes: int
+    write_bytes: int
+    read_chars: int
+    write_chars: int
+    cancelled_write_bytes: int
 
 PROCESS_ATTRIBUTES: Tuple[str, ...]
 PROC_STATUS_RUNNING: int

@@ -26,9 +26,13 @@ class ProcessRates(NamedTuple):
     read what it is computed from, or when no time passed between them
     (two rows read at the same instant). ``cpu_percent`` is in percent of
     one CPU (a process busy on two CPUs shows 200, as top does);
-    ``cpu_percent_normalized`` divides it by the CPUs online. The I/O,
-    fault and context-switch rates (per second) stay None until psi reads
-    those counters (they are not per-process attributes yet).
+    ``cpu_percent_normalized`` divides it by the CPUs online.
+    ``read_bytes``, ``write_bytes`` (storage bytes) and ``read_ops``,
+    ``write_ops`` (read/write system calls) are per second, from
+    ``io_counters``: both snapshots must have read it when they were taken
+    (``ProcessTable(attrs=[..., "io_counters"])``, or ``p.io_counters``
+    right after ``Process(pid)``). The fault and context-switch rates stay
+    None until psi reads those counters.
     """
 
     pid: int

@@ -142,6 +142,8 @@ std::span<const FieldDef> cmd_fields();
 std::span<const FieldDef> ns_fields();  // -- w-ns: cgroups, containers, namespaces (fields_ns.cpp)
 // -- w-threads: thread ids (fields_threads.cpp) --
 std::span<const FieldDef> thread_fields();
+// -- w-io: I/O counters, USS/PSS, OOM (fields_io.cpp) --
+std::span<const FieldDef> io_fields();
 
 // Small helpers shared by the field files.
 int text_dash(std::string& out);

@@ -154,6 +154,11 @@ std::size_t ProcessInfo::memory_footprint() const {
         n += e->capacity() * sizeof(e->front());
         for (const auto& [k, v] : *e) n += heap(k) + heap(v);
     }
+    // -- w-io: the limits rows (their names fit the small-string buffer) --
+    if (const auto* l = rlimits.get()) {
+        n += l->capacity() * sizeof(ResourceLimit);
+        for (const auto& r : *l) n += heap(r.name);
+    }
     return n;
 }
 

@@ -70,7 +70,7 @@ TEST(Rates, UnreadSlotsSayNotRead) {
     a.utime = {};
     psi::ProcessRates r = psi::rates(b, a, 1);
     EXPECT_EQ(r.cpu_percent.status(), AttrStatus::not_read);
-    // The counters of issue 12 do not exist yet: every slot is not_read.
+    // The counters of issue 12 were not read in these rows: every slot is not_read.
     for (const psi::Attr<double>* slot : {&r.read_bytes, &r.write_bytes, &r.read_ops, &r.write_ops,
                                           &r.minor_faults, &r.major_faults, &r.voluntary_ctx_switches,
                                           &r.involuntary_ctx_switches})

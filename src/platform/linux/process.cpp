@@ -15,6 +15,7 @@
 #include "core/saturate.hpp"
 #include "platform/linux/context.hpp"
 #include "platform/linux/read_cgroup_ns.hpp"
+#include "platform/linux/read_depth_io.hpp"
 #include "platform/linux/stat_fill.hpp"
 
 namespace psi::backend {
@@ -266,6 +267,8 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
             else out.label.set(std::string(v));
         }
     }
+    // -- w-io: io, fds, smaps, oom, limits (read_depth_io.cpp) --
+    maybe_gone |= read_depth_io(ctx, pid, groups, kind, out);
 
     return maybe_gone;
 }
