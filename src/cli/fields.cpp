@@ -25,7 +25,7 @@ int text_escaped(std::string& out, std::string_view s, int max_cells) { return a
 std::span<const FieldDef> all_fields() {
     static const std::vector<FieldDef> table = [] {
         std::vector<FieldDef> v;
-        for (auto part : {id_fields(), state_fields(), usage_fields(), cmd_fields()}) v.insert(v.end(), part.begin(), part.end());
+        for (auto part : {id_fields(), state_fields(), usage_fields(), cmd_fields(), status_fields()}) v.insert(v.end(), part.begin(), part.end());
         std::sort(v.begin(), v.end(), [](const FieldDef& a, const FieldDef& b) { return a.name < b.name; });
         return v;
     }();

@@ -40,6 +40,8 @@ struct Env {
     // and C show it instead of the lifetime share (nullptr: lifetime).
     const psi::TableRates* rates = nullptr;
     bool show_env = false;        // BSD e: command columns end with the environment
+    // -- w-status: signal columns show 16 hex digits (widen_signal_columns) --
+    bool wide_signals = false;
 };
 
 enum class Align : std::uint8_t {
@@ -139,6 +141,11 @@ std::span<const FieldDef> id_fields();
 std::span<const FieldDef> state_fields();
 std::span<const FieldDef> usage_fields();  // times, CPU, memory
 std::span<const FieldDef> cmd_fields();
+// -- w-status: issue 12's stat and status columns (fields_status.cpp) --
+std::span<const FieldDef> status_fields();
+// ps do_pr_name() for a name column (fields_ids.cpp): the name, cut with
+// '+' to max_cells, or the decimal id.
+int name_text(std::string& o, const psi::Attr<std::string>& name, const psi::Attr<std::uint32_t>& id, int max_cells);
 
 // Small helpers shared by the field files.
 int text_dash(std::string& out);

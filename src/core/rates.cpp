@@ -71,6 +71,11 @@ ProcessRates rates_of(const ProcessInfo& b, const ProcessInfo& a, int cpus) {
     //   r.read_bytes = counter_rate(b.io_read_bytes, a.io_read_bytes, dt);
     //   r.minor_faults = counter_rate(b.minor_faults, a.minor_faults, dt);
     // Until ProcessInfo has them the slots stay not_read.
+    // -- w-status: faults (stat) and context switches (status) --
+    r.minor_faults = counter_rate(b.minor_faults, a.minor_faults, dt);
+    r.major_faults = counter_rate(b.major_faults, a.major_faults, dt);
+    r.voluntary_ctx_switches = counter_rate(b.voluntary_ctxt_switches, a.voluntary_ctxt_switches, dt);
+    r.involuntary_ctx_switches = counter_rate(b.involuntary_ctxt_switches, a.involuntary_ctxt_switches, dt);
     return r;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/backend.hpp"
 #include "core/names.hpp"
+#include "core/status_attrs.hpp"
 #include "psi/fields.hpp"
 #include "psi/system.hpp"
 
@@ -55,6 +56,7 @@ void fill_names(detail::NameCache& names, backend::Context& ctx, ProcessInfo& p)
     } else {
         p.zonename.fail(p.zoneid.status(), p.zoneid.os_error());
     }
+    detail::fill_status_names(names, p);  // w-status: suser sgroup fsuser fsgroup
     p.groups_read |= Group::names;
 }
 
@@ -88,6 +90,7 @@ std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, Proc
     // exist on this platform (exe_deleted is Linux's).
     if (groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
         out.exe_deleted.fail(AttrStatus::not_implemented);
+    detail::mark_status_attrs_unimplemented(out, groups);  // w-status
     out.groups_read |= groups;
     return {};
 }
