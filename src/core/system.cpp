@@ -166,6 +166,9 @@ void System::read_more(ProcessInfo& proc, Groups groups, std::error_code& ec) {
         proc = std::move(work);
     }
     if (groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, proc);
+    // w-status: a snapshot whose names are read names the status group's
+    // ids as soon as they are read, as fill_names would have.
+    else if (proc.groups_read.has(Group::names) && need.has(Group::status)) detail::fill_status_names(impl_->names, proc);
 }
 
 void System::read_more(ProcessInfo& proc, Groups groups) {
