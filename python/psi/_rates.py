@@ -26,9 +26,10 @@ class ProcessRates(NamedTuple):
     read what it is computed from, or when no time passed between them
     (two rows read at the same instant). ``cpu_percent`` is in percent of
     one CPU (a process busy on two CPUs shows 200, as top does);
-    ``cpu_percent_normalized`` divides it by the CPUs online. The I/O,
-    fault and context-switch rates (per second) stay None until psi reads
-    those counters (they are not per-process attributes yet).
+    ``cpu_percent_normalized`` divides it by the CPUs online. The fault
+    rates (per second) come with the stat attributes; the context-switch
+    rates need the status attributes (``voluntary_ctxt_switches``) read in
+    both snapshots; the I/O rates stay None until psi reads those counters.
     """
 
     pid: int
