@@ -167,6 +167,17 @@ TEST_F(StatusFixture, NamesReadBeforeStatusStillNameItsIds) {
     EXPECT_EQ(p.suser.value(), ::getpwuid(0)->pw_name);
 }
 
+TEST_F(StatusFixture, FootprintCountsTheLists) {
+    psi::System sys = psi_test::open_fixture(fx_);
+    const psi::ProcessInfo p = sys.process(100, Group::status | Group::names);
+    psi::ProcessInfo q = p;
+    q.supplementary_groups.fail(AttrStatus::not_read);
+    q.supplementary_group_names.fail(AttrStatus::not_read);
+    q.cpu_affinity.fail(AttrStatus::not_read);
+    EXPECT_GE(p.memory_footprint(),
+              q.memory_footprint() + 3 * sizeof(std::uint32_t) + 3 * sizeof(std::string) + 4 * sizeof(int));
+}
+
 TEST_F(StatusFixture, KernelThreadAndZombie) {
     psi::System sys = psi_test::open_fixture(fx_);
     const psi::ProcessInfo kt = sys.process(50, Group::status);
