@@ -90,6 +90,44 @@ def make_psutil(with_args: bool) -> Callable[[], tuple[Any, int]]:
     return one_pass
 
 
+# -- w-status: the status group alone, and psutil's calls that read the same file --
+STATUS_ATTRS_PSI = ("voluntary_ctxt_switches", "involuntary_ctxt_switches", "suid", "rss_peak", "sigcatch")
+
+
+def make_psi_status() -> Callable[[], tuple[Any, int]]:
+    """ProcessTable(attrs=...) of status attributes: stat (identity) and
+    /proc/PID/status per process, nothing else."""
+    import psi.process  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415 - failure = skip
+
+    try:
+        psi.process.ProcessTable(attrs=STATUS_ATTRS_PSI)
+    except (TypeError, ValueError) as e:
+        raise ImportError(f"status attributes not supported: {e}") from None
+
+    def one_pass() -> tuple[Any, int]:
+        table = psi.process.ProcessTable(attrs=STATUS_ATTRS_PSI)
+        for proc in table.values():
+            _read_row_slowly(proc, STATUS_ATTRS_PSI)
+        return table, len(table)
+
+    return one_pass
+
+
+def make_psutil_status() -> Callable[[], tuple[Any, int]]:
+    """psutil's equivalents, all from /proc/PID/status (memory_info_ex is
+    gone from psutil; memory_full_info reads smaps, another group)."""
+    import psutil  # type: ignore[import-untyped,unused-ignore]  # noqa: PLC0415
+
+    attrs = ["num_ctx_switches", "uids", "gids"]
+
+    def one_pass() -> tuple[Any, int]:
+        rows = [p.info for p in psutil.process_iter(attrs)]
+        return rows, len(rows)
+
+    one_pass.clear = getattr(psutil.process_iter, "cache_clear", lambda: None)  # type: ignore[attr-defined]
+    return one_pass
+
+
 class _MallInfo2(ctypes.Structure):
     _fields_ = [(n, ctypes.c_size_t) for n in
                 ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
@@ -153,7 +191,8 @@ def main() -> int:
     kind = sys.argv[1] if len(sys.argv) > 1 else ""
     makers = {"psi": lambda: make_psi(False), "psi_args": lambda: make_psi(True),
               "psi_select": lambda: make_psi(False, select=True),
-              "psutil": lambda: make_psutil(False), "psutil_args": lambda: make_psutil(True)}
+              "psutil": lambda: make_psutil(False), "psutil_args": lambda: make_psutil(True),
+              "psi_status": make_psi_status, "psutil_status": make_psutil_status}
     if kind not in makers:
         print(f"skip=unknown kind {kind!r}", flush=True)
         return 2

@@ -112,6 +112,16 @@ def _ns_group_contenders(args: argparse.Namespace, bins: Binaries, env: dict[str
             for key, groups in (("cpp_stat", "stat"), ("cpp_cgroup", "stat|cgroup"), ("cpp_ns", "stat|ns"))]
 
 
+def status_contenders(args: argparse.Namespace, env: dict[str, str]) -> list[Contender]:
+    """w-status: the per-process cost of the status group alone (stat +
+    /proc/PID/status) next to psutil's calls that read the same file."""
+    g = "process depth: the status group alone (Python)"
+    py_worker = [args.python, str(HERE / "py_worker.py")]
+    return [WorkerContender(key, label, [*py_worker, key], g, args.timeout, env)
+            for key, label in (("psi_status", "psi ProcessTable(attrs=status attributes)"),
+                               ("psutil_status", "psutil process_iter num_ctx_switches, uids, gids"))]
+
+
 def make_contenders(args: argparse.Namespace, bins: Binaries) -> list[Contender]:
     env = clean_env()
     out: list[Contender] = []
@@ -140,6 +150,7 @@ def make_contenders(args: argparse.Namespace, bins: Binaries) -> list[Contender]
                              ("psutil_args", "psutil_args", "psutil process_iter, + cmdline")):
         out.append(WorkerContender(key, label, [*py_worker, kind], g, args.timeout, env,
                                    memory_env={"PYTHONMALLOC": "malloc"}))
+    out.extend(status_contenders(args, env))
     g = "whole commands (fork, exec, output drained from a pipe)"
     ps = shutil.which(args.ps)
     psi_ps = args.psi_ps or bins.psi_ps or shutil.which("psi-ps")

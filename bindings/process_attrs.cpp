@@ -109,6 +109,23 @@ PyObject* parent_of(PyProcess& p, const char* name) {
     return wrap(std::move(*parent), sys).release().ptr();
 }
 
+// -- w-status: a vector of numbers (gids, CPU numbers) as a tuple of int.
+// Ints are made first, then the tuple, as for Strings below: creating the
+// tuple may run the GC, and small ints are not GC-tracked.
+template <class T>
+PyObject* ints_tuple(const std::vector<T>* v) {
+    if (!v) return nullptr;
+    std::vector<T> copy = *v;  // by value: PyTuple_New may run other threads' code
+    PyObject* t = PyTuple_New(static_cast<Py_ssize_t>(copy.size()));
+    if (!t) return nullptr;
+    for (std::size_t i = 0; i < copy.size(); ++i) {
+        PyObject* o = integer(&copy[i]);
+        if (!o) { Py_DECREF(t); return nullptr; }
+        PyTuple_SET_ITEM(t, static_cast<Py_ssize_t>(i), o);
+    }
+    return t;
+}
+
 // Decodes every string before creating the container: creating a tuple or
 // dict may run the cyclic GC, hence arbitrary Python code, which may let
 // another thread replace p.info (refresh, lazy read) under our feet. Plain
@@ -376,6 +393,41 @@ constexpr AttrDef kAttrs[] = {
     {"oom_score_adj", PSI_INT(oom_score_adj), A::oom_score_adj, "OOM killer adjustment, -1000..1000"},
     {"rlimits", PSI_GETTER(limits_dict(get(p, &Info::rlimits, kNeeds<A::rlimits>, n))), A::rlimits,
      "resource limits: dict name -> (soft, hard); unlimited is resource.RLIM_INFINITY"},
+    // -- w-status: stat extras and the status group --
+    {"minor_faults", PSI_INT(minor_faults), A::minor_faults, "page faults that needed no disk read"},
+    {"major_faults", PSI_INT(major_faults), A::major_faults, "page faults that read from disk"},
+    {"children_minor_faults", PSI_INT(children_minor_faults), A::children_minor_faults, "minor faults of its waited-for children"},
+    {"children_major_faults", PSI_INT(children_major_faults), A::children_major_faults, "major faults of its waited-for children"},
+    {"children_utime", PSI_TIME(children_utime), A::children_utime, "user CPU time of its waited-for children as a TimeSpec"},
+    {"children_stime", PSI_TIME(children_stime), A::children_stime, "system CPU time of its waited-for children as a TimeSpec"},
+    {"voluntary_ctxt_switches", PSI_INT(voluntary_ctxt_switches), A::voluntary_ctxt_switches, "voluntary context switches"},
+    {"involuntary_ctxt_switches", PSI_INT(involuntary_ctxt_switches), A::involuntary_ctxt_switches, "involuntary context switches"},
+    {"rss_peak", PSI_INT(rss_peak), A::rss_peak, "peak resident set size in bytes (VmHWM)"},
+    {"vsz_peak", PSI_INT(vsz_peak), A::vsz_peak, "peak virtual size in bytes (VmPeak)"},
+    {"swap", PSI_INT(swap), A::swap, "swapped-out bytes (VmSwap)"},
+    {"rss_anon", PSI_INT(rss_anon), A::rss_anon, "resident anonymous bytes (RssAnon)"},
+    {"rss_file", PSI_INT(rss_file), A::rss_file, "resident file-backed bytes (RssFile)"},
+    {"rss_shmem", PSI_INT(rss_shmem), A::rss_shmem, "resident shared-memory bytes (RssShmem)"},
+    {"data_size", PSI_INT(data_size), A::data_size, "data segment bytes (VmData)"},
+    {"stack_size", PSI_INT(stack_size), A::stack_size, "stack bytes (VmStk)"},
+    {"text_size", PSI_INT(text_size), A::text_size, "program text bytes (VmExe)"},
+    {"lib_size", PSI_INT(lib_size), A::lib_size, "shared library code bytes (VmLib)"},
+    {"page_tables", PSI_INT(page_tables), A::page_tables, "page table bytes (VmPTE)"},
+    {"suid", PSI_INT(suid), A::suid, "saved set-user-id"},
+    {"sgid", PSI_INT(sgid), A::sgid, "saved set-group-id"},
+    {"fsuid", PSI_INT(fsuid), A::fsuid, "file-system user id"},
+    {"fsgid", PSI_INT(fsgid), A::fsgid, "file-system group id"},
+    {"supplementary_groups", PSI_GETTER(ints_tuple(get(p, &Info::supplementary_groups, kNeeds<A::supplementary_groups>, n))), A::supplementary_groups, "supplementary group ids as a tuple of int"},
+    {"suser", PSI_TEXT(suser), A::suser, "saved user name"},
+    {"sgroup", PSI_TEXT(sgroup), A::sgroup, "saved group name"},
+    {"fsuser", PSI_TEXT(fsuser), A::fsuser, "file-system user name"},
+    {"fsgroup", PSI_TEXT(fsgroup), A::fsgroup, "file-system group name"},
+    {"sigmask", PSI_INT(sigmask), A::sigmask, "blocked signals (bit n-1: signal n)"},
+    {"sigpending", PSI_INT(sigpending), A::sigpending, "signals pending for the process (bit n-1: signal n)"},
+    {"sigignore", PSI_INT(sigignore), A::sigignore, "ignored signals (bit n-1: signal n)"},
+    {"sigcatch", PSI_INT(sigcatch), A::sigcatch, "caught signals (bit n-1: signal n)"},
+    {"ns_pid", PSI_INT(ns_pid), A::ns_pid, "pid in its innermost pid namespace"},
+    {"cpu_affinity", PSI_GETTER(ints_tuple(get(p, &Info::cpu_affinity, kNeeds<A::cpu_affinity>, n))), A::cpu_affinity, "CPUs it may run on, as an ascending tuple of int"},
 };
 
 // Each row is its registry row, and every registry attribute marked for

@@ -40,6 +40,12 @@ enum class AttrId : std::uint8_t {
     cgroup, cgroups, container_id, container_runtime, pod_uid, lxc_name, namespaces,
     // -- w-threads: security label --
     label,
+    // -- w-status: stat extras and the status group --
+    minor_faults, major_faults, children_minor_faults, children_major_faults, children_utime, children_stime,
+    start_code, end_code, voluntary_ctxt_switches, involuntary_ctxt_switches,
+    rss_peak, vsz_peak, swap, rss_anon, rss_file, rss_shmem, data_size, stack_size, text_size, lib_size,
+    page_tables, suid, sgid, fsuid, fsgid, supplementary_groups, suser, sgroup, fsuser, fsgroup,
+    sigmask, sigpending, sigignore, sigcatch, ns_pid, cpu_affinity, supplementary_group_names,
 };
 
 enum class ValueType : std::uint8_t {
@@ -61,6 +67,8 @@ enum class ValueType : std::uint8_t {
     // -- w-io: composite values (issue 12) --
     io_counters, // psi::IoCounters (Python: a named tuple)
     limits,      // psi::ResourceLimits (Python: dict name -> (soft, hard))
+    // -- w-status: numbers --
+    id_list,     // vector of whole numbers (gids, CPU numbers); Python: a tuple of int
 };
 
 enum class Unit : std::uint8_t { none, bytes, ticks, seconds, percent };
@@ -111,6 +119,8 @@ inline constexpr bool member = false, derived = true;
 inline constexpr bool py = true, no_py = false;
 inline constexpr Groups stat = Group::stat, creds_names = Group::creds | Group::names;
 inline constexpr Groups owner_names = Group::owner | Group::names, stat_names = Group::stat | Group::names;
+// -- w-status: the status group's names --
+inline constexpr Groups status_names = Group::status | Group::names;
 // The status of a member, or of a derived value computed from the snapshot.
 #define PSI_REG_MEMBER(m) [](const ProcessInfo& p) { return p.m.status(); }
 #define PSI_REG_DERIVED(expr) [](const ProcessInfo& p) { return (expr).status(); }
@@ -240,6 +250,82 @@ inline constexpr AttrInfo table[] = {
     // -- w-threads: security label --
     {AttrId::label, "label", G(Group::label), {}, T::text, U::none, lin, up, member, py,
      "security label (LSM context, /proc/PID/attr/current)", PSI_REG_MEMBER(label)},
+    // -- w-status: stat extras and the status group --
+    {AttrId::minor_faults, "minor_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
+     "page faults that needed no disk read (stat 10)", PSI_REG_MEMBER(minor_faults)},
+    {AttrId::major_faults, "major_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
+     "page faults that read from disk (stat 12)", PSI_REG_MEMBER(major_faults)},
+    {AttrId::children_minor_faults, "children_minor_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
+     "minor faults of its waited-for children (stat 11)", PSI_REG_MEMBER(children_minor_faults)},
+    {AttrId::children_major_faults, "children_major_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
+     "major faults of its waited-for children (stat 13)", PSI_REG_MEMBER(children_major_faults)},
+    {AttrId::children_utime, "children_utime", stat, {}, T::time, U::seconds, lin, down, member, py,
+     "user CPU time of its waited-for children (stat 16)", PSI_REG_MEMBER(children_utime)},
+    {AttrId::children_stime, "children_stime", stat, {}, T::time, U::seconds, lin, down, member, py,
+     "system CPU time of its waited-for children (stat 17)", PSI_REG_MEMBER(children_stime)},
+    {AttrId::start_code, "start_code", stat, {}, T::unsigned_, U::none, lin, up, member, no_py,
+     "address above which program text runs (stat 26; 1 without ptrace access)", PSI_REG_MEMBER(start_code)},
+    {AttrId::end_code, "end_code", stat, {}, T::unsigned_, U::none, lin, up, member, no_py,
+     "address below which program text runs (stat 27; 1 without ptrace access)", PSI_REG_MEMBER(end_code)},
+    {AttrId::voluntary_ctxt_switches, "voluntary_ctxt_switches", G(Group::status), {}, T::unsigned_, U::none, lin, down, member, py,
+     "context switches it gave up the CPU for (status)", PSI_REG_MEMBER(voluntary_ctxt_switches)},
+    {AttrId::involuntary_ctxt_switches, "involuntary_ctxt_switches", G(Group::status), {}, T::unsigned_, U::none, lin, down, member, py,
+     "context switches forced on it (status nonvoluntary_ctxt_switches)", PSI_REG_MEMBER(involuntary_ctxt_switches)},
+    {AttrId::rss_peak, "rss_peak", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "peak resident set size (status VmHWM)", PSI_REG_MEMBER(rss_peak)},
+    {AttrId::vsz_peak, "vsz_peak", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "peak virtual memory size (status VmPeak)", PSI_REG_MEMBER(vsz_peak)},
+    {AttrId::swap, "swap", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "swapped-out anonymous memory (status VmSwap)", PSI_REG_MEMBER(swap)},
+    {AttrId::rss_anon, "rss_anon", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "resident anonymous memory (status RssAnon)", PSI_REG_MEMBER(rss_anon)},
+    {AttrId::rss_file, "rss_file", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "resident file mappings (status RssFile)", PSI_REG_MEMBER(rss_file)},
+    {AttrId::rss_shmem, "rss_shmem", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "resident shared memory (status RssShmem)", PSI_REG_MEMBER(rss_shmem)},
+    {AttrId::data_size, "data_size", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "data + heap + private writable mappings (status VmData)", PSI_REG_MEMBER(data_size)},
+    {AttrId::stack_size, "stack_size", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "main stack size (status VmStk)", PSI_REG_MEMBER(stack_size)},
+    {AttrId::text_size, "text_size", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "program text size (status VmExe)", PSI_REG_MEMBER(text_size)},
+    {AttrId::lib_size, "lib_size", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "shared library code size (status VmLib)", PSI_REG_MEMBER(lib_size)},
+    {AttrId::page_tables, "page_tables", G(Group::status), {}, T::unsigned_, U::bytes, lin, down, member, py,
+     "page table size (status VmPTE)", PSI_REG_MEMBER(page_tables)},
+    {AttrId::suid, "suid", G(Group::status), {}, T::unsigned_, U::none, lin, up, member, py,
+     "saved set-user-id (status Uid 3)", PSI_REG_MEMBER(suid)},
+    {AttrId::sgid, "sgid", G(Group::status), {}, T::unsigned_, U::none, lin, up, member, py,
+     "saved set-group-id (status Gid 3)", PSI_REG_MEMBER(sgid)},
+    {AttrId::fsuid, "fsuid", G(Group::status), {}, T::unsigned_, U::none, lin, up, member, py,
+     "file-system user id (status Uid 4)", PSI_REG_MEMBER(fsuid)},
+    {AttrId::fsgid, "fsgid", G(Group::status), {}, T::unsigned_, U::none, lin, up, member, py,
+     "file-system group id (status Gid 4)", PSI_REG_MEMBER(fsgid)},
+    {AttrId::supplementary_groups, "supplementary_groups", G(Group::status), {}, T::id_list, U::none, lin, up, member, py,
+     "supplementary group ids (status Groups)", PSI_REG_MEMBER(supplementary_groups)},
+    {AttrId::suser, "suser", status_names, {}, T::text, U::none, lin, up, member, py,
+     "saved user name (decimal id when it has none)", PSI_REG_MEMBER(suser)},
+    {AttrId::sgroup, "sgroup", status_names, {}, T::text, U::none, lin, up, member, py,
+     "saved group name (decimal id when it has none)", PSI_REG_MEMBER(sgroup)},
+    {AttrId::fsuser, "fsuser", status_names, {}, T::text, U::none, lin, up, member, py,
+     "file-system user name (decimal id when it has none)", PSI_REG_MEMBER(fsuser)},
+    {AttrId::fsgroup, "fsgroup", status_names, {}, T::text, U::none, lin, up, member, py,
+     "file-system group name (decimal id when it has none)", PSI_REG_MEMBER(fsgroup)},
+    {AttrId::sigmask, "sigmask", G(Group::status), {}, T::unsigned_, U::none, lin, up, member, py,
+     "blocked signals, bit n-1 = signal n (status SigBlk)", PSI_REG_MEMBER(sigmask)},
+    {AttrId::sigpending, "sigpending", G(Group::status), {}, T::unsigned_, U::none, lin, up, member, py,
+     "signals pending for the process, bit n-1 = signal n (status ShdPnd)", PSI_REG_MEMBER(sigpending)},
+    {AttrId::sigignore, "sigignore", G(Group::status), {}, T::unsigned_, U::none, lin, up, member, py,
+     "ignored signals, bit n-1 = signal n (status SigIgn)", PSI_REG_MEMBER(sigignore)},
+    {AttrId::sigcatch, "sigcatch", G(Group::status), {}, T::unsigned_, U::none, lin, up, member, py,
+     "caught signals, bit n-1 = signal n (status SigCgt)", PSI_REG_MEMBER(sigcatch)},
+    {AttrId::ns_pid, "ns_pid", G(Group::status), {}, T::integer, U::none, lin, up, member, py,
+     "pid in its innermost pid namespace (status NSpid)", PSI_REG_MEMBER(ns_pid)},
+    {AttrId::cpu_affinity, "cpu_affinity", G(Group::status), {}, T::id_list, U::none, lin, up, member, py,
+     "CPUs it may run on, ascending (status Cpus_allowed_list)", PSI_REG_MEMBER(cpu_affinity)},
+    {AttrId::supplementary_group_names, "supplementary_group_names", status_names, {}, T::list, U::none, lin, up,
+     member, no_py, "supplementary group names (decimal gid when it has none)",
+     PSI_REG_MEMBER(supplementary_group_names)},
 };
 
 #undef PSI_REG_MEMBER

@@ -286,6 +286,29 @@ struct ProcessInfo {
     Attr<int> oom_score, oom_score_adj;        // oom group
     Attr<ResourceLimits> rlimits;              // limits group: RLIMIT_* in kernel order
 
+    // -- w-status: stat extras (free with stat) and the status group --
+    // Linux stat 10-13 (proc_pid_stat(5) minflt cminflt majflt cmajflt):
+    // faults without / with a disk read, own and of waited-for children.
+    Attr<std::uint64_t> minor_faults, major_faults, children_minor_faults, children_major_faults;
+    Attr<TimeSpec> children_utime, children_stime;   // stat 16-17 (waited-for children)
+    // stat 26-27 startcode/endcode (the kernel shows 1 for both without
+    // ptrace access, 0 for kernel threads): ps's trs and drs start from them.
+    Attr<std::uint64_t> start_code, end_code;
+    // Group::status (the whole /proc/PID/status, proc_pid_status(5)).
+    Attr<std::uint64_t> voluntary_ctxt_switches, involuntary_ctxt_switches;
+    // Bytes: VmHWM VmPeak VmSwap RssAnon RssFile RssShmem VmData VmStk VmExe VmLib VmPTE.
+    Attr<std::uint64_t> rss_peak, vsz_peak, swap, rss_anon, rss_file, rss_shmem, data_size, stack_size,
+        text_size, lib_size, page_tables;
+    Attr<std::uint32_t> suid, sgid, fsuid, fsgid;      // saved set and file-system ids
+    Attr<std::vector<std::uint32_t>> supplementary_groups;
+    Attr<std::string> suser, sgroup, fsuser, fsgroup;  // with Group::names; decimal id when no name
+    Attr<std::vector<std::string>> supplementary_group_names;  // with Group::names, as the ids
+    // Signal sets, bit n-1 = signal n: SigBlk, ShdPnd (process-wide
+    // pending), SigIgn, SigCgt.
+    Attr<std::uint64_t> sigmask, sigpending, sigignore, sigcatch;
+    Attr<int> ns_pid;                                  // NSpid, innermost namespace
+    Attr<std::vector<int>> cpu_affinity;               // Cpus_allowed_list, ascending
+
     // Derived values. Each carries the status of what it is derived from.
     Attr<TimeSpec> cputime() const;            // utime + stime
     Attr<std::size_t> argc() const;

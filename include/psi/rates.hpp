@@ -55,9 +55,10 @@ struct ProcessRates {
     // Slots for the per-process counters of issue 12 (I/O: Linux
     // /proc/PID/io read_bytes, write_bytes, syscr, syscw; faults: stat
     // minflt, majflt; context switches: status voluntary_ctxt_switches,
-    // nonvoluntary_ctxt_switches). ProcessInfo has no such attributes yet,
-    // so they stay not_read; src/core/rates.cpp lists each slot beside the
-    // line that fills it through counter_rate() once the attribute exists.
+    // nonvoluntary_ctxt_switches). The fault and context-switch slots are
+    // filled (ProcessInfo's minor_faults ... involuntary_ctxt_switches);
+    // the I/O slots stay not_read until ProcessInfo has those counters;
+    // src/core/rates.cpp fills each through counter_rate().
     Attr<double> read_bytes, write_bytes;  // bytes per second
     Attr<double> read_ops, write_ops;      // read/write system calls per second
     Attr<double> minor_faults, major_faults;  // per second

@@ -31,8 +31,9 @@ class ProcessRates(NamedTuple):
     ``write_ops`` (read/write system calls) are per second, from
     ``io_counters``: both snapshots must have read it when they were taken
     (``ProcessTable(attrs=[..., "io_counters"])``, or ``p.io_counters``
-    right after ``Process(pid)``). The fault and context-switch rates stay
-    None until psi reads those counters.
+    right after ``Process(pid)``). The fault rates (per second) come with
+    the stat attributes; the context-switch rates need the status
+    attributes (``voluntary_ctxt_switches``) read in both snapshots.
     """
 
     pid: int

@@ -26,7 +26,7 @@ std::span<const FieldDef> all_fields() {
     static const std::vector<FieldDef> table = [] {
         std::vector<FieldDef> v;
         for (auto part : {id_fields(), state_fields(), usage_fields(), cmd_fields(), ns_fields(), thread_fields(),
-                          io_fields()})
+                          io_fields(), status_fields()})
             v.insert(v.end(), part.begin(), part.end());
         std::sort(v.begin(), v.end(), [](const FieldDef& a, const FieldDef& b) { return a.name < b.name; });
         return v;

@@ -40,6 +40,8 @@ struct Env {
     // and C show it instead of the lifetime share (nullptr: lifetime).
     const psi::TableRates* rates = nullptr;
     bool show_env = false;        // BSD e: command columns end with the environment
+    // -- w-status: signal columns show 16 hex digits (widen_signal_columns) --
+    bool wide_signals = false;
 };
 
 enum class Align : std::uint8_t {
@@ -144,6 +146,11 @@ std::span<const FieldDef> ns_fields();  // -- w-ns: cgroups, containers, namespa
 std::span<const FieldDef> thread_fields();
 // -- w-io: I/O counters, USS/PSS, OOM (fields_io.cpp) --
 std::span<const FieldDef> io_fields();
+// -- w-status: issue 12's stat and status columns (fields_status.cpp) --
+std::span<const FieldDef> status_fields();
+// ps do_pr_name() for a name column (fields_ids.cpp): the name, cut with
+// '+' to max_cells, or the decimal id.
+int name_text(std::string& o, const psi::Attr<std::string>& name, const psi::Attr<std::uint32_t>& id, int max_cells);
 
 // Small helpers shared by the field files.
 int text_dash(std::string& out);

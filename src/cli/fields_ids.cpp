@@ -35,26 +35,6 @@ int t_zone(const Env&, const ProcessInfo& p, std::string& o, int m) {
     return 1;
 }
 
-// ps do_pr_name(): the whole name when it fits in the room ps gives the
-// column (its width, or the rest of the line for the last column); else cut
-// to room-1 bytes plus '+', unless the cut would split a multi-byte
-// character, in which case the numeric id is shown instead.
-int name_text(std::string& o, const psi::Attr<std::string>& name, const psi::Attr<std::uint32_t>& id,
-              int max_cells) {
-    if (const std::string* n = name.get()) {
-        std::size_t start = o.size();
-        int cells = append_escaped(o, *n, INT_MAX);
-        if (cells <= max_cells) return cells;
-        if (max_cells >= 1 && static_cast<unsigned char>(o[start + static_cast<std::size_t>(max_cells) - 1]) < 127) {
-            o.resize(start + static_cast<std::size_t>(max_cells) - 1);
-            o.push_back('+');
-            return max_cells;
-        }
-        o.resize(start);
-    }
-    return text_attr_int(o, id);
-}
-
 void name_value(Value& v, const psi::Attr<std::string>& name) {
     if (const std::string* n = name.get()) v.set_view(*n);
     else v.clear();
@@ -107,6 +87,26 @@ constexpr FieldDef kFields[] = {
 };
 
 }  // namespace
+
+// ps do_pr_name(): the whole name when it fits in the room ps gives the
+// column (its width, or the rest of the line for the last column); else cut
+// to room-1 bytes plus '+', unless the cut would split a multi-byte
+// character, in which case the numeric id is shown instead.
+int name_text(std::string& o, const psi::Attr<std::string>& name, const psi::Attr<std::uint32_t>& id,
+              int max_cells) {
+    if (const std::string* n = name.get()) {
+        std::size_t start = o.size();
+        int cells = append_escaped(o, *n, INT_MAX);
+        if (cells <= max_cells) return cells;
+        if (max_cells >= 1 && static_cast<unsigned char>(o[start + static_cast<std::size_t>(max_cells) - 1]) < 127) {
+            o.resize(start + static_cast<std::size_t>(max_cells) - 1);
+            o.push_back('+');
+            return max_cells;
+        }
+        o.resize(start);
+    }
+    return text_attr_int(o, id);
+}
 
 std::span<const FieldDef> id_fields() { return kFields; }
 

@@ -22,6 +22,10 @@ struct Column {
 // smallest multiple of the screen width that holds all the columns.
 int active_columns(const std::vector<Column>& cols, int screen_cols);
 
+// -- w-status: ps's wide signal masks (fields_status.cpp): widens the signal
+// columns to 16 cells when the line has room; true when it did.
+bool widen_signal_columns(std::vector<Column>& cols, int screen_cols);
+
 // ps's screen width: the terminal's (80 if unknown), unlimited when stdout
 // is not a terminal, COLUMNS when set, then -w (at least 132) / -ww
 // (unlimited) / --cols N.

@@ -82,7 +82,7 @@ int run(const Request& req, OutBuf& out) {
     psi::System sys(opts, ec);
     if (ec) return fail("cannot read processes from '" + opts.proc_root + "': " + ec.message(), 1);
 
-    const std::vector<Column> cols = make_columns(effective_format(req), pid_length(sys));
+    std::vector<Column> cols = make_columns(effective_format(req), pid_length(sys));
 
     Env env;
     env.now = psi::now();
@@ -211,7 +211,9 @@ int run(const Request& req, OutBuf& out) {
     } else if (req.output == OutputKind::csv) {
         write_csv(cols, rows, env, !req.no_headers, out);
     } else {
-        const int active = active_columns(cols, screen_columns(req.wide, req.cols));
+        const int screen = screen_columns(req.wide, req.cols);
+        env.wide_signals = widen_signal_columns(cols, screen);
+        const int active = active_columns(cols, screen);
         // ps prints no header line when every header is empty (-o pid=,comm=).
         bool any_header = std::any_of(cols.begin(), cols.end(), [](const Column& c) { return !c.header.empty(); });
         if (!req.no_headers && any_header) render_row(cols, active, env, nullptr, out.str());

@@ -17,7 +17,7 @@ constexpr bool rows_in_id_order() {
     return true;
 }
 static_assert(rows_in_id_order(), "attribute_table rows must be in AttrId order");
-static_assert(static_cast<std::size_t>(AttrId::label) + 1 == attribute_count,
+static_assert(static_cast<std::size_t>(AttrId::supplementary_group_names) + 1 == attribute_count,
               "every AttrId needs a row");
 
 // Group bits in order: all_group_list[i] is bit i.

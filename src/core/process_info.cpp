@@ -159,6 +159,15 @@ std::size_t ProcessInfo::memory_footprint() const {
         n += l->capacity() * sizeof(ResourceLimit);
         for (const auto& r : *l) n += heap(r.name);
     }
+    // -- w-status: the status group's names and lists --
+    for (const Attr<std::string>* s : {&suser, &sgroup, &fsuser, &fsgroup})
+        if (const auto* v = s->get()) n += heap(*v);
+    if (const auto* g = supplementary_groups.get()) n += g->capacity() * sizeof(std::uint32_t);
+    if (const auto* c = cpu_affinity.get()) n += c->capacity() * sizeof(int);
+    if (const auto* g = supplementary_group_names.get()) {
+        n += g->capacity() * sizeof(std::string);
+        for (const auto& s : *g) n += heap(s);
+    }
     return n;
 }
 

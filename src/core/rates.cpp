@@ -89,6 +89,11 @@ ProcessRates rates_of(const ProcessInfo& b, const ProcessInfo& a, int cpus) {
                               io_part(a.io_counters, &IoCounters::read_count), dt);
     r.write_ops = counter_rate(io_part(b.io_counters, &IoCounters::write_count),
                                io_part(a.io_counters, &IoCounters::write_count), dt);
+    // -- w-status: faults (stat) and context switches (status) --
+    r.minor_faults = counter_rate(b.minor_faults, a.minor_faults, dt);
+    r.major_faults = counter_rate(b.major_faults, a.major_faults, dt);
+    r.voluntary_ctx_switches = counter_rate(b.voluntary_ctxt_switches, a.voluntary_ctxt_switches, dt);
+    r.involuntary_ctx_switches = counter_rate(b.involuntary_ctxt_switches, a.involuntary_ctxt_switches, dt);
     return r;
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/backend.hpp"
 #include "core/names.hpp"
+#include "core/status_attrs.hpp"
 #include "psi/fields.hpp"
 #include "psi/system.hpp"
 
@@ -55,6 +56,7 @@ void fill_names(detail::NameCache& names, backend::Context& ctx, ProcessInfo& p)
     } else {
         p.zonename.fail(p.zoneid.status(), p.zoneid.os_error());
     }
+    detail::fill_status_names(names, p);  // w-status: suser sgroup fsuser fsgroup
     p.groups_read |= Group::names;
 }
 
@@ -101,6 +103,7 @@ std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, Proc
     if (groups.has(Group::smaps)) { unset(out.uss); unset(out.pss); unset(out.swap_pss); }
     if (groups.has(Group::oom)) { unset(out.oom_score); unset(out.oom_score_adj); }
     if (groups.has(Group::limits)) unset(out.rlimits);
+    detail::mark_status_attrs_unimplemented(out, groups);  // w-status
     out.groups_read |= groups;
     return {};
 }
@@ -192,6 +195,9 @@ void System::read_more(ProcessInfo& proc, Groups groups, std::error_code& ec) {
         proc = std::move(work);
     }
     if (groups.has(Group::names)) fill_names(impl_->names, *impl_->ctx, proc);
+    // w-status: a snapshot whose names are read names the status group's
+    // ids as soon as they are read, as fill_names would have.
+    else if (proc.groups_read.has(Group::names) && need.has(Group::status)) detail::fill_status_names(impl_->names, proc);
 }
 
 void System::read_more(ProcessInfo& proc, Groups groups) {

@@ -139,6 +139,7 @@ TEST_F(RegistryContract, TableRowsReadExactlyTheRegistryAttributes) {
 TEST_F(RegistryContract, EverythingIsReadWithAllGroups) {
     psi::System sys = psi_test::open_fixture(fx_);
     for (int pid : pids_) {
+        // groups::every: the process-depth groups are outside groups::all.
         const psi::ProcessInfo p = sys.process(pid, psi::groups::every);
         for (const psi::AttrInfo& row : psi::attribute_table)
             EXPECT_NE(psi::attr_status(p, row.id), AttrStatus::not_read) << pid << " " << row.name;

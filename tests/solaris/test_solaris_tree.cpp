@@ -382,6 +382,7 @@ TEST_F(SolarisTree, RegistryContractGroupByGroup) {
             }
         }
     }
+    // groups::every: the process-depth groups are outside groups::all.
     const psi::ProcessInfo p = s.process(1234, psi::groups::every);
     for (const psi::AttrInfo& row : psi::attribute_table) {
         if (row.os & psi::os::on_solaris) {

@@ -122,7 +122,10 @@ std::optional<StatFields> parse_stat(std::string_view text) {
         constexpr std::uint64_t kUsed = (1ull << 4) | (1ull << 5) | (1ull << 6) | (1ull << 7) | (1ull << 8) |
                                         (1ull << 9) | (1ull << 14) | (1ull << 15) | (1ull << 18) | (1ull << 19) |
                                         (1ull << 20) | (1ull << 22) | (1ull << 23) | (1ull << 39) | (1ull << 40) |
-                                        (1ull << 41);
+                                        (1ull << 41) |
+                                        // -- w-status: faults 10-13, children's times 16-17, code 26-27 --
+                                        (1ull << 10) | (1ull << 11) | (1ull << 12) | (1ull << 13) | (1ull << 16) |
+                                        (1ull << 17) | (1ull << 26) | (1ull << 27);
         if (!((kUsed >> n) & 1)) {
             // Unused fields (many are 15-digit addresses) are skipped with
             // memchr: the kernel separates fields with single spaces.
@@ -163,6 +166,15 @@ std::optional<StatFields> parse_stat(std::string_view text) {
             case 23: st.vsize = u; break;
             case 40: st.rt_priority = u; break;
             case 41: st.policy = i; break;
+            // -- w-status --
+            case 10: st.minflt = u; break;
+            case 11: st.cminflt = u; break;
+            case 12: st.majflt = u; break;
+            case 13: st.cmajflt = u; break;
+            case 16: st.cutime = u; break;
+            case 17: st.cstime = u; break;
+            case 26: st.startcode = u; break;
+            case 27: st.endcode = u; break;
             default: break;
         }
         st.fields = n;

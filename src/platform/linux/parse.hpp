@@ -38,6 +38,10 @@ struct StatFields {
     int processor = 0;            // 39, CPU last run on
     std::uint64_t rt_priority = 0;// 40
     int policy = 0;               // 41
+    // -- w-status: issue 12's stat fields (parse_stat_extra's notes) --
+    std::uint64_t minflt = 0, cminflt = 0, majflt = 0, cmajflt = 0;  // 10-13
+    std::uint64_t cutime = 0, cstime = 0;                           // 16-17, clock ticks
+    std::uint64_t startcode = 0, endcode = 0;                       // 26-27
 };
 
 // Parses a stat line. The name runs from the first '(' to the LAST ')' since

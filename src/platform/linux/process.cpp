@@ -17,6 +17,7 @@
 #include "platform/linux/read_cgroup_ns.hpp"
 #include "platform/linux/read_depth_io.hpp"
 #include "platform/linux/stat_fill.hpp"
+#include "platform/linux/status_fill.hpp"
 
 namespace psi::backend {
 
@@ -84,6 +85,15 @@ void fill_stat(Context& ctx, const linux_proc::StatFields& st, ProcessInfo& out)
     put(out.policy, 41, static_cast<SchedPolicy>(st.policy));  // SchedPolicy keeps Linux's numbers
     // Zones are Solaris's; Linux namespaces are not named by an id here.
     out.zoneid.fail(AttrStatus::not_implemented);
+    // -- w-status: faults, children's times, code bounds --
+    put(out.minor_faults, 10, st.minflt);
+    put(out.children_minor_faults, 11, st.cminflt);
+    put(out.major_faults, 12, st.majflt);
+    put(out.children_major_faults, 13, st.cmajflt);
+    put(out.children_utime, 16, TimeSpec::from_ticks(st.cutime, hz));
+    put(out.children_stime, 17, TimeSpec::from_ticks(st.cstime, hz));
+    put(out.start_code, 26, st.startcode);
+    put(out.end_code, 27, st.endcode);
 }
 
 namespace {
@@ -183,24 +193,37 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
     // owner would give (VmRSS is the same counter sum as statm's resident),
     // so it replaces those two reads instead of adding to them.
     bool have_rss = false, have_ids = false;
-    if (groups.has(Group::creds)) {
+    if (groups.has(Group::creds) || groups.has(Group::status)) {
         format_path(path, pid, "status");
         auto s = read_file(ctx, path, true);
-        auto f = s.err ? linux_proc::StatusFields{} : linux_proc::parse_status(s.data);
-        if (f.have_uid) { out.ruid.set(f.ruid); out.euid.set(f.euid); }
-        else { maybe_gone |= detail::record_attr_failure(out.ruid, s.err, kind); out.euid.fail(out.ruid.status(), s.err); }
-        if (f.have_gid) { out.rgid.set(f.rgid); out.egid.set(f.egid); }
-        else { detail::record_attr_failure(out.rgid, s.err, kind); out.egid.fail(out.rgid.status(), s.err); }
-        have_ids = f.have_uid && f.have_gid;
-        if (!s.err) {
-            // Kernel threads have no Vm* lines: nothing is resident or locked.
-            out.locked.set(detail::mul_saturating(f.locked_kb, 1024));
-            if (f.have_rss || kind.kernel_thread) {
-                out.rss.set(detail::mul_saturating(f.rss_kb, 1024));
-                have_rss = true;
+        // One read serves both groups: the status group parses the file to
+        // its end (parse_status_ext, a superset), creds alone only its head.
+        linux_proc::StatusFields f;
+        if (!s.err && groups.has(Group::status)) {
+            const linux_proc::StatusExt x = linux_proc::parse_status_ext(s.data);
+            f = status_fields_of(x);
+            fill_status_group(x, kind, out);
+        } else if (!s.err) {
+            f = linux_proc::parse_status(s.data);
+        } else if (groups.has(Group::status)) {
+            maybe_gone |= fail_status_group(s.err, kind, out);
+        }
+        if (groups.has(Group::creds)) {
+            if (f.have_uid) { out.ruid.set(f.ruid); out.euid.set(f.euid); }
+            else { maybe_gone |= detail::record_attr_failure(out.ruid, s.err, kind); out.euid.fail(out.ruid.status(), s.err); }
+            if (f.have_gid) { out.rgid.set(f.rgid); out.egid.set(f.egid); }
+            else { detail::record_attr_failure(out.rgid, s.err, kind); out.egid.fail(out.rgid.status(), s.err); }
+            have_ids = f.have_uid && f.have_gid;
+            if (!s.err) {
+                // Kernel threads have no Vm* lines: nothing is resident or locked.
+                out.locked.set(detail::mul_saturating(f.locked_kb, 1024));
+                if (f.have_rss || kind.kernel_thread) {
+                    out.rss.set(detail::mul_saturating(f.rss_kb, 1024));
+                    have_rss = true;
+                }
+            } else {
+                out.locked.fail(out.ruid.status(), s.err);
             }
-        } else {
-            out.locked.fail(out.ruid.status(), s.err);
         }
     }
     if (groups.has(Group::memory) && !have_rss) {
