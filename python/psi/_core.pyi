@@ -211,16 +211,6 @@ class Process:
     def oom_score_adj(self) -> int: ...
     @property
     def rlimits(self) -> Dict[str, Tuple[int, int]]: ...
-
-# -- w-io: the io_counters value --
-class IoCounters(NamedTuple):
-    read_count: int
-    write_count: int
-    read_bytes: int
-    write_bytes: int
-    read_chars: int
-    write_chars: int
-    cancelled_write_bytes: int
     # -- w-status: stat extras and the status group --
     @property
     def minor_faults(self) -> int: ...
@@ -290,6 +280,16 @@ class IoCounters(NamedTuple):
     def supplementary_groups(self) -> Tuple[int, ...]: ...
     @property
     def cpu_affinity(self) -> Tuple[int, ...]: ...
+
+# -- w-io: the io_counters value --
+class IoCounters(NamedTuple):
+    read_count: int
+    write_count: int
+    read_bytes: int
+    write_bytes: int
+    read_chars: int
+    write_chars: int
+    cancelled_write_bytes: int
 
 PROCESS_ATTRIBUTES: Tuple[str, ...]
 PROC_STATUS_RUNNING: int
