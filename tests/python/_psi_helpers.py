@@ -7,6 +7,8 @@ Nothing here asks psi for the expected value.
 
 from __future__ import annotations
 
+import os
+import pwd
 import signal
 import subprocess
 import sys
@@ -106,3 +108,26 @@ def hostile_zoo_module() -> Any:
         sys.modules[name] = mod
         spec.loader.exec_module(mod)
     return sys.modules[name]
+
+
+def in_unprivileged_child(body: str) -> int:
+    """Runs `body` (Python that sets `code`) in a forked child that dropped
+    to user nobody, with `psi` and `Process` in scope; its exit code."""
+    import psi
+    from psi.process import Process
+
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        code = 99
+        try:
+            nobody = pwd.getpwnam("nobody")
+            if os.getuid() == 0:
+                os.setgid(nobody.pw_gid)
+                os.setuid(nobody.pw_uid)
+            scope: Dict[str, object] = {"psi": psi, "Process": Process}
+            exec(body, scope)
+            code = int(scope["code"])  # type: ignore[call-overload]
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)

@@ -6,7 +6,6 @@ pipe) while compared, so their values cannot move between two reads."""
 from __future__ import annotations
 
 import os
-import pwd
 import resource
 import subprocess
 import sys
@@ -17,6 +16,8 @@ import pytest
 
 import psi
 from psi.process import Process, ProcessTable
+
+from _psi_helpers import in_unprivileged_child
 
 psutil = pytest.importorskip("psutil")
 
@@ -145,23 +146,6 @@ def test_groups_read_only_when_asked_for(child: Child) -> None:
     assert table[child.pid].num_fds == len(os.listdir(f"/proc/{child.pid}/fd"))
 
 
-def _in_nobody(body: str) -> int:
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        code = 99
-        try:
-            nobody = pwd.getpwnam("nobody")
-            if os.getuid() == 0:
-                os.setgid(nobody.pw_gid)
-                os.setuid(nobody.pw_uid)
-            scope: Dict[str, object] = {"psi": psi, "Process": Process}
-            exec(body, scope)
-            code = int(scope["code"])  # type: ignore[call-overload]
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
-
 
 def test_another_users_io_is_insufficient_privs() -> None:
     # pid 1 belongs to root; nobody has no ptrace access to it: io, fd/ and
@@ -179,7 +163,7 @@ if not isinstance(p.oom_score, int) or not isinstance(p.rlimits, dict): code |= 
 """
     if os.getuid() != 0 and os.stat("/proc/1").st_uid == os.getuid():
         pytest.skip("pid 1 is ours")
-    assert _in_nobody(body) == 0
+    assert in_unprivileged_child(body) == 0
 
 
 def test_kernel_thread_has_no_smaps() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import psi
-from _psi_helpers import PYTHON, Spawner, proc_state, ps_field, settle, wait_until
+from _psi_helpers import PYTHON, Spawner, in_unprivileged_child, proc_state, ps_field, settle, wait_until
 from psi.process import Process
 
 
@@ -312,24 +312,6 @@ def test_table_process_equals_standalone(sleeper: subprocess.Popen[bytes]) -> No
     assert table[sleeper.pid].start_time == Process(sleeper.pid).start_time
 
 
-def _in_unprivileged_child(body: str) -> int:
-    """Runs `body` in a forked child that dropped to user nobody; its exit code."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        code = 99
-        try:
-            nobody = pwd.getpwnam("nobody")
-            if os.getuid() == 0:
-                os.setgid(nobody.pw_gid)
-                os.setuid(nobody.pw_uid)
-            scope: dict[str, object] = {"psi": psi, "Process": Process}
-            exec(body, scope)
-            code = int(scope["code"])  # type: ignore[call-overload]
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
-
 
 def test_insufficient_privileges() -> None:
     body = """
@@ -347,7 +329,7 @@ for attr in ("env", "exe", "cwd"):
     except psi.AttrInsufficientPrivsError as e:
         if "pid 1" not in str(e) or attr not in str(e): code |= 8
 """
-    assert _in_unprivileged_child(body) == 0
+    assert in_unprivileged_child(body) == 0
 
 
 def test_zones_are_solaris_only() -> None:
