@@ -74,6 +74,29 @@ TEST(LinuxParseStat, NegativeNiceAndPriority) {
     EXPECT_EQ(st->starttime, 30u);
 }
 
+TEST(LinuxParseStat, NumbersAtTheEdgeOf64Bits) {
+    // Field 9 (flags) is unsigned 64-bit here. The parser reads up to 19
+    // digits unchecked (they cannot overflow) and checks every digit after.
+    auto max = lp::parse_stat("3 (m) S 1 3 3 0 -1 18446744073709551615 7\n");
+    ASSERT_TRUE(max);
+    EXPECT_EQ(max->flags, 18446744073709551615u);
+    EXPECT_EQ(max->minflt, 7u);
+    auto nineteen = lp::parse_stat("3 (m) S 1 3 3 0 -1 9999999999999999999 8\n");
+    ASSERT_TRUE(nineteen);
+    EXPECT_EQ(nineteen->flags, 9999999999999999999u);
+    EXPECT_EQ(nineteen->minflt, 8u);
+    // One past 2^64 - 1: malformed, the scan stops before the field.
+    auto over = lp::parse_stat("3 (m) S 1 3 3 0 -1 18446744073709551616 7\n");
+    ASSERT_TRUE(over);
+    EXPECT_EQ(over->fields, 8);
+    EXPECT_EQ(over->minflt, 0u);
+    // Leading zeros are digits like any other: the value decides overflow.
+    auto zeros = lp::parse_stat("3 (m) S 1 3 3 0 -1 0000000000000000000000000042 9\n");
+    ASSERT_TRUE(zeros);
+    EXPECT_EQ(zeros->flags, 42u);
+    EXPECT_EQ(zeros->minflt, 9u);
+}
+
 TEST(LinuxParseStat, GarbageIsRefused) {
     EXPECT_FALSE(lp::parse_stat(""));
     EXPECT_FALSE(lp::parse_stat("1 no parens S 0"));

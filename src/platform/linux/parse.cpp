@@ -138,6 +138,15 @@ std::optional<StatFields> parse_stat(std::string_view text) {
         if (neg) ++p;
         std::uint64_t v = 0;
         const char* digits = p;
+        // Up to 19 digits cannot overflow 64 bits (10^19 - 1 < 2^64), so
+        // the common case needs no check per digit; longer runs (which the
+        // kernel never prints, but a fixture or a future field might) take
+        // the checked loop below.
+        const char* fast_end = end - p > 19 ? p + 19 : end;
+        while (p < fast_end && is_digit(*p)) {
+            v = v * 10 + static_cast<std::uint64_t>(*p - '0');
+            ++p;
+        }
         while (p < end && is_digit(*p)) {
             std::uint64_t d = static_cast<std::uint64_t>(*p - '0');
             if (v > (UINT64_MAX - d) / 10) return st;  // overflow: malformed
