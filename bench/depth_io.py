@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Per-process cost of the io, fds, smaps, oom and limits groups (issue 12),
-each read alone, next to psutil's equivalent call.
+"""Per-process cost of each process-depth group (issue 12: status, io, fds,
+smaps, oom, limits, cgroup, ns, and the label group), each read alone, next
+to psutil's equivalent call where psutil has one.
 
     python bench/depth_io.py [--rounds N]      (or: python bench/run.py --depth-io)
 
@@ -29,6 +30,10 @@ GROUPS: List[Tuple[str, str, str]] = [
     ("uss", "smaps", "memory_full_info"),
     ("oom_score", "oom", ""),  # psutil has no OOM score
     ("rlimits", "limits", "rlimit"),
+    ("voluntary_ctxt_switches", "status", "num_ctx_switches"),
+    ("cgroup", "cgroup", ""),  # psutil reads no cgroup
+    ("namespaces", "ns", ""),  # nor namespaces
+    ("label", "label", ""),  # nor the security label
 ]
 
 
@@ -87,14 +92,14 @@ def main(argv: List[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args(argv)
     res = measure(args.rounds)
-    print(f"{'group':8} {'psi attr':13} {'psi us/proc':>12} {'psutil call':18} {'psutil us/proc':>15}")
+    print(f"{'group':8} {'psi attr':24} {'psi us/proc':>12} {'psutil call':18} {'psutil us/proc':>15}")
     a, b = res[""]
-    print(f"{'(floor)':8} {'(stat only)':13} {a:12.2f} {'process_iter()':18} {b:15.2f}")
+    print(f"{'(floor)':8} {'(stat only)':24} {a:12.2f} {'process_iter()':18} {b:15.2f}")
     for attr, group, call in GROUPS:
         a, b = res[attr]
         pcall = (call + "()") if call else "-"
         pb = f"{b:15.2f}" if call else f"{'-':>15}"
-        print(f"{group:8} {attr:13} {a:12.2f} {pcall:18} {pb}")
+        print(f"{group:8} {attr:24} {a:12.2f} {pcall:18} {pb}")
     return 0
 
 
