@@ -23,6 +23,7 @@ namespace {
 using psi::Group;
 using psi::Groups;
 using Info = psi::ProcessInfo;
+using Depth = psi::ProcessDepth;
 using A = psi::AttrId;
 
 // An attribute's groups, from the registry (psi/fields.hpp), folded at
@@ -50,6 +51,19 @@ template <class T>
 const T* get(PyProcess& p, psi::Attr<T> Info::*member, Groups need, const char* name) {
     ensure_groups(p, need);
     const psi::Attr<T>& a = p.info.*member;
+    if (!a.ok()) {
+        fail(p, a.status(), a.os_error(), need, name);
+        return nullptr;
+    }
+    return a.get();
+}
+
+// The same for an attribute of the depth groups: read without allocating
+// the snapshot's depth storage when the read left it empty.
+template <class T>
+const T* get(PyProcess& p, psi::Attr<T> Depth::*member, Groups need, const char* name) {
+    ensure_groups(p, need);
+    const psi::Attr<T>& a = std::as_const(p.info).depth().*member;
     if (!a.ok()) {
         fail(p, a.status(), a.os_error(), need, name);
         return nullptr;
@@ -291,6 +305,9 @@ struct AttrDef {
 #define PSI_INT(member) PSI_GETTER(integer(get(p, &Info::member, kNeeds<A::member>, n)))
 #define PSI_TEXT(member) PSI_GETTER(text(get(p, &Info::member, kNeeds<A::member>, n)))
 #define PSI_TIME(member) PSI_GETTER(time(get(p, &Info::member, kNeeds<A::member>, n)))
+// The same for the depth groups' attributes (psi::ProcessDepth).
+#define PSI_DINT(member) PSI_GETTER(integer(get(p, &Depth::member, kNeeds<A::member>, n)))
+#define PSI_DTEXT(member) PSI_GETTER(text(get(p, &Depth::member, kNeeds<A::member>, n)))
 #define PSI_EID(member) PSI_GETTER(integer(get(p, &Info::member, owner_group(p), n)))
 #define PSI_DERIVED(T, attr, expr) \
     PSI_GETTER(derived<T>(p, kNeeds<A::attr>, n, [](const Info& i) { return expr; }))
@@ -368,30 +385,30 @@ constexpr AttrDef kAttrs[] = {
      }()),
      A::start_datetime, "start_time as a naive local datetime"},
     // -- w-ns: cgroups, containers, namespaces --
-    {"cgroup", PSI_TEXT(cgroup), A::cgroup, "Linux: unified (v2) cgroup path, the 0:: line of /proc/PID/cgroup"},
-    {"cgroups", PSI_GETTER(cgroup_tuple(get(p, &Info::cgroups, kNeeds<A::cgroups>, n))), A::cgroups,
+    {"cgroup", PSI_DTEXT(cgroup), A::cgroup, "Linux: unified (v2) cgroup path, the 0:: line of /proc/PID/cgroup"},
+    {"cgroups", PSI_GETTER(cgroup_tuple(get(p, &Depth::cgroups, kNeeds<A::cgroups>, n))), A::cgroups,
      "Linux: cgroup v1 hierarchies as a tuple of (id, controllers, path)"},
-    {"container_id", PSI_GETTER(text_or_none(get(p, &Info::container_id, kNeeds<A::container_id>, n))),
+    {"container_id", PSI_GETTER(text_or_none(get(p, &Depth::container_id, kNeeds<A::container_id>, n))),
      A::container_id, "Linux: id of the container its cgroup names (LXC: its name), or None"},
-    {"container_runtime", PSI_GETTER(text_or_none(get(p, &Info::container_runtime, kNeeds<A::container_runtime>, n))),
+    {"container_runtime", PSI_GETTER(text_or_none(get(p, &Depth::container_runtime, kNeeds<A::container_runtime>, n))),
      A::container_runtime, "Linux: 'docker', 'containerd', 'cri-o', 'podman', 'kubepods' or 'lxc', or None"},
-    {"pod_uid", PSI_GETTER(text_or_none(get(p, &Info::pod_uid, kNeeds<A::pod_uid>, n))), A::pod_uid,
+    {"pod_uid", PSI_GETTER(text_or_none(get(p, &Depth::pod_uid, kNeeds<A::pod_uid>, n))), A::pod_uid,
      "Linux: Kubernetes pod UID its cgroup names, or None"},
-    {"namespaces", PSI_GETTER(namespace_dict(get(p, &Info::namespaces, kNeeds<A::namespaces>, n))), A::namespaces,
+    {"namespaces", PSI_GETTER(namespace_dict(get(p, &Depth::namespaces, kNeeds<A::namespaces>, n))), A::namespaces,
      "Linux: dict of namespace type ('ipc', 'mnt', 'net', 'pid', ...) -> inode number"},
     // -- w-threads: security label --
-    {"label", PSI_TEXT(label), A::label, "security label (LSM context); not available without a security module"},
+    {"label", PSI_DTEXT(label), A::label, "security label (LSM context); not available without a security module"},
     // -- w-io: process depth (issue 12) --
-    {"io_counters", PSI_GETTER(io_tuple(get(p, &Info::io_counters, kNeeds<A::io_counters>, n))), A::io_counters,
+    {"io_counters", PSI_GETTER(io_tuple(get(p, &Depth::io_counters, kNeeds<A::io_counters>, n))), A::io_counters,
      "IoCounters(read_count, write_count, read_bytes, write_bytes, read_chars, write_chars, "
      "cancelled_write_bytes); AttrInsufficientPrivsError without ptrace access"},
-    {"num_fds", PSI_INT(num_fds), A::num_fds, "number of open file descriptors"},
-    {"uss", PSI_INT(uss), A::uss, "unique set size in bytes (smaps_rollup; costly)"},
-    {"pss", PSI_INT(pss), A::pss, "proportional set size in bytes (smaps_rollup; costly)"},
-    {"swap_pss", PSI_INT(swap_pss), A::swap_pss, "proportional swap size in bytes (smaps_rollup; costly)"},
-    {"oom_score", PSI_INT(oom_score), A::oom_score, "OOM killer badness score"},
-    {"oom_score_adj", PSI_INT(oom_score_adj), A::oom_score_adj, "OOM killer adjustment, -1000..1000"},
-    {"rlimits", PSI_GETTER(limits_dict(get(p, &Info::rlimits, kNeeds<A::rlimits>, n))), A::rlimits,
+    {"num_fds", PSI_DINT(num_fds), A::num_fds, "number of open file descriptors"},
+    {"uss", PSI_DINT(uss), A::uss, "unique set size in bytes (smaps_rollup; costly)"},
+    {"pss", PSI_DINT(pss), A::pss, "proportional set size in bytes (smaps_rollup; costly)"},
+    {"swap_pss", PSI_DINT(swap_pss), A::swap_pss, "proportional swap size in bytes (smaps_rollup; costly)"},
+    {"oom_score", PSI_DINT(oom_score), A::oom_score, "OOM killer badness score"},
+    {"oom_score_adj", PSI_DINT(oom_score_adj), A::oom_score_adj, "OOM killer adjustment, -1000..1000"},
+    {"rlimits", PSI_GETTER(limits_dict(get(p, &Depth::rlimits, kNeeds<A::rlimits>, n))), A::rlimits,
      "resource limits: dict name -> (soft, hard); unlimited is resource.RLIM_INFINITY"},
     // -- w-status: stat extras and the status group --
     {"minor_faults", PSI_INT(minor_faults), A::minor_faults, "page faults that needed no disk read"},
@@ -400,34 +417,34 @@ constexpr AttrDef kAttrs[] = {
     {"children_major_faults", PSI_INT(children_major_faults), A::children_major_faults, "major faults of its waited-for children"},
     {"children_utime", PSI_TIME(children_utime), A::children_utime, "user CPU time of its waited-for children as a TimeSpec"},
     {"children_stime", PSI_TIME(children_stime), A::children_stime, "system CPU time of its waited-for children as a TimeSpec"},
-    {"voluntary_ctxt_switches", PSI_INT(voluntary_ctxt_switches), A::voluntary_ctxt_switches, "voluntary context switches"},
-    {"involuntary_ctxt_switches", PSI_INT(involuntary_ctxt_switches), A::involuntary_ctxt_switches, "involuntary context switches"},
-    {"rss_peak", PSI_INT(rss_peak), A::rss_peak, "peak resident set size in bytes (VmHWM)"},
-    {"vsz_peak", PSI_INT(vsz_peak), A::vsz_peak, "peak virtual size in bytes (VmPeak)"},
-    {"swap", PSI_INT(swap), A::swap, "swapped-out bytes (VmSwap)"},
-    {"rss_anon", PSI_INT(rss_anon), A::rss_anon, "resident anonymous bytes (RssAnon)"},
-    {"rss_file", PSI_INT(rss_file), A::rss_file, "resident file-backed bytes (RssFile)"},
-    {"rss_shmem", PSI_INT(rss_shmem), A::rss_shmem, "resident shared-memory bytes (RssShmem)"},
-    {"data_size", PSI_INT(data_size), A::data_size, "data segment bytes (VmData)"},
-    {"stack_size", PSI_INT(stack_size), A::stack_size, "stack bytes (VmStk)"},
-    {"text_size", PSI_INT(text_size), A::text_size, "program text bytes (VmExe)"},
-    {"lib_size", PSI_INT(lib_size), A::lib_size, "shared library code bytes (VmLib)"},
-    {"page_tables", PSI_INT(page_tables), A::page_tables, "page table bytes (VmPTE)"},
-    {"suid", PSI_INT(suid), A::suid, "saved set-user-id"},
-    {"sgid", PSI_INT(sgid), A::sgid, "saved set-group-id"},
-    {"fsuid", PSI_INT(fsuid), A::fsuid, "file-system user id"},
-    {"fsgid", PSI_INT(fsgid), A::fsgid, "file-system group id"},
-    {"supplementary_groups", PSI_GETTER(ints_tuple(get(p, &Info::supplementary_groups, kNeeds<A::supplementary_groups>, n))), A::supplementary_groups, "supplementary group ids as a tuple of int"},
-    {"suser", PSI_TEXT(suser), A::suser, "saved user name"},
-    {"sgroup", PSI_TEXT(sgroup), A::sgroup, "saved group name"},
-    {"fsuser", PSI_TEXT(fsuser), A::fsuser, "file-system user name"},
-    {"fsgroup", PSI_TEXT(fsgroup), A::fsgroup, "file-system group name"},
-    {"sigmask", PSI_INT(sigmask), A::sigmask, "blocked signals (bit n-1: signal n)"},
-    {"sigpending", PSI_INT(sigpending), A::sigpending, "signals pending for the process (bit n-1: signal n)"},
-    {"sigignore", PSI_INT(sigignore), A::sigignore, "ignored signals (bit n-1: signal n)"},
-    {"sigcatch", PSI_INT(sigcatch), A::sigcatch, "caught signals (bit n-1: signal n)"},
-    {"ns_pid", PSI_INT(ns_pid), A::ns_pid, "pid in its innermost pid namespace"},
-    {"cpu_affinity", PSI_GETTER(ints_tuple(get(p, &Info::cpu_affinity, kNeeds<A::cpu_affinity>, n))), A::cpu_affinity, "CPUs it may run on, as an ascending tuple of int"},
+    {"voluntary_ctxt_switches", PSI_DINT(voluntary_ctxt_switches), A::voluntary_ctxt_switches, "voluntary context switches"},
+    {"involuntary_ctxt_switches", PSI_DINT(involuntary_ctxt_switches), A::involuntary_ctxt_switches, "involuntary context switches"},
+    {"rss_peak", PSI_DINT(rss_peak), A::rss_peak, "peak resident set size in bytes (VmHWM)"},
+    {"vsz_peak", PSI_DINT(vsz_peak), A::vsz_peak, "peak virtual size in bytes (VmPeak)"},
+    {"swap", PSI_DINT(swap), A::swap, "swapped-out bytes (VmSwap)"},
+    {"rss_anon", PSI_DINT(rss_anon), A::rss_anon, "resident anonymous bytes (RssAnon)"},
+    {"rss_file", PSI_DINT(rss_file), A::rss_file, "resident file-backed bytes (RssFile)"},
+    {"rss_shmem", PSI_DINT(rss_shmem), A::rss_shmem, "resident shared-memory bytes (RssShmem)"},
+    {"data_size", PSI_DINT(data_size), A::data_size, "data segment bytes (VmData)"},
+    {"stack_size", PSI_DINT(stack_size), A::stack_size, "stack bytes (VmStk)"},
+    {"text_size", PSI_DINT(text_size), A::text_size, "program text bytes (VmExe)"},
+    {"lib_size", PSI_DINT(lib_size), A::lib_size, "shared library code bytes (VmLib)"},
+    {"page_tables", PSI_DINT(page_tables), A::page_tables, "page table bytes (VmPTE)"},
+    {"suid", PSI_DINT(suid), A::suid, "saved set-user-id"},
+    {"sgid", PSI_DINT(sgid), A::sgid, "saved set-group-id"},
+    {"fsuid", PSI_DINT(fsuid), A::fsuid, "file-system user id"},
+    {"fsgid", PSI_DINT(fsgid), A::fsgid, "file-system group id"},
+    {"supplementary_groups", PSI_GETTER(ints_tuple(get(p, &Depth::supplementary_groups, kNeeds<A::supplementary_groups>, n))), A::supplementary_groups, "supplementary group ids as a tuple of int"},
+    {"suser", PSI_DTEXT(suser), A::suser, "saved user name"},
+    {"sgroup", PSI_DTEXT(sgroup), A::sgroup, "saved group name"},
+    {"fsuser", PSI_DTEXT(fsuser), A::fsuser, "file-system user name"},
+    {"fsgroup", PSI_DTEXT(fsgroup), A::fsgroup, "file-system group name"},
+    {"sigmask", PSI_DINT(sigmask), A::sigmask, "blocked signals (bit n-1: signal n)"},
+    {"sigpending", PSI_DINT(sigpending), A::sigpending, "signals pending for the process (bit n-1: signal n)"},
+    {"sigignore", PSI_DINT(sigignore), A::sigignore, "ignored signals (bit n-1: signal n)"},
+    {"sigcatch", PSI_DINT(sigcatch), A::sigcatch, "caught signals (bit n-1: signal n)"},
+    {"ns_pid", PSI_DINT(ns_pid), A::ns_pid, "pid in its innermost pid namespace"},
+    {"cpu_affinity", PSI_GETTER(ints_tuple(get(p, &Depth::cpu_affinity, kNeeds<A::cpu_affinity>, n))), A::cpu_affinity, "CPUs it may run on, as an ascending tuple of int"},
 };
 
 // Each row is its registry row, and every registry attribute marked for
@@ -448,6 +465,8 @@ static_assert(rows_match_registry(), "kAttrs must hold exactly the registry's Py
 #undef PSI_INT
 #undef PSI_TEXT
 #undef PSI_TIME
+#undef PSI_DINT
+#undef PSI_DTEXT
 #undef PSI_EID
 #undef PSI_DERIVED
 

@@ -61,13 +61,15 @@ public:
     void fail(AttrStatus status, int os_error = 0) {
         value_ = T{};
         status_ = status;
-        os_error_ = os_error;
+        // errno values are small (Linux < 140, macOS < 110, illumos < 160);
+        // 16 bits keep an Attr<int> at 8 bytes, which every row has dozens of.
+        os_error_ = static_cast<std::int16_t>(os_error < INT16_MIN ? INT16_MIN : os_error > INT16_MAX ? INT16_MAX : os_error);
     }
 
 private:
     T value_{};
     AttrStatus status_ = AttrStatus::not_read;
-    int os_error_ = 0;
+    std::int16_t os_error_ = 0;
 };
 
 }  // namespace psi

@@ -199,6 +199,95 @@ struct Namespaces {
 };
 // -- end w-ns --
 
+// The attributes of the process-depth groups (status, io, fds, smaps, oom,
+// limits, cgroup, ns, label): kept out of ProcessInfo's own storage, which
+// every row of every table pays for, and allocated only for a snapshot that
+// reads one of those groups (ProcessInfo::depth()). A listing of PSI's
+// attribute set then costs what it did before the depth groups existed
+// (under 1 KiB per process plus its strings).
+struct ProcessDepth {
+    // -- w-ns: cgroups, containers, namespaces (groups cgroup and ns) --
+    // The unified (v2) hierarchy's path, the "0::" line of /proc/PID/cgroup;
+    // not_available on a host without one (v1 only).
+    Attr<std::string> cgroup;
+    Attr<std::vector<CgroupEntry>> cgroups;    // the v1 hierarchies, in file order
+    // The container the cgroup paths name (innermost wins): its id (64 hex
+    // digits; LXC: the container's name), its runtime ("docker",
+    // "containerd", "cri-o", "podman", "kubepods", "lxc") and the Kubernetes
+    // pod UID. Empty strings when not in a container (or not in a pod).
+    Attr<std::string> container_id, container_runtime, pod_uid;
+    // The LXC container name as procps ps reads it (its lxc column);
+    // not_available when no cgroup line has an LXC marker.
+    Attr<std::string> lxc_name;
+    Attr<Namespaces> namespaces;               // inodes of /proc/PID/ns/*
+    // -- end w-ns --
+
+    // -- w-threads: the security label (Group::label) --
+    // The LSM context (SELinux "system_u:system_r:init_t:s0", AppArmor
+    // "/usr/bin/foo (enforce)"): Linux /proc/PID/attr/current without its
+    // trailing newline and NUL. Not available when no security module
+    // gives one (the read fails with EINVAL). Linux only.
+    Attr<std::string> label;
+    // -- w-io: process depth (issue 12): io, fds, smaps, oom, limits groups --
+    Attr<IoCounters> io_counters;              // io group (Linux: /proc/PID/io)
+    Attr<std::uint64_t> num_fds;               // fds group: open descriptors
+    Attr<std::uint64_t> uss, pss, swap_pss;    // smaps group, bytes (smaps_rollup)
+    Attr<int> oom_score, oom_score_adj;        // oom group
+    Attr<ResourceLimits> rlimits;              // limits group: RLIMIT_* in kernel order
+
+    // Group::status (the whole /proc/PID/status, proc_pid_status(5)).
+    Attr<std::uint64_t> voluntary_ctxt_switches, involuntary_ctxt_switches;
+    // Bytes: VmHWM VmPeak VmSwap RssAnon RssFile RssShmem VmData VmStk VmExe VmLib VmPTE.
+    Attr<std::uint64_t> rss_peak, vsz_peak, swap, rss_anon, rss_file, rss_shmem, data_size, stack_size,
+        text_size, lib_size, page_tables;
+    Attr<std::uint32_t> suid, sgid, fsuid, fsgid;      // saved set and file-system ids
+    Attr<std::vector<std::uint32_t>> supplementary_groups;
+    Attr<std::string> suser, sgroup, fsuser, fsgroup;  // with Group::names; decimal id when no name
+    Attr<std::vector<std::string>> supplementary_group_names;  // with Group::names, as the ids
+    // Signal sets, bit n-1 = signal n: SigBlk, ShdPnd (process-wide
+    // pending), SigIgn, SigCgt.
+    Attr<std::uint64_t> sigmask, sigpending, sigignore, sigcatch;
+    Attr<int> ns_pid;                                  // NSpid, innermost namespace
+    Attr<std::vector<int>> cpu_affinity;               // Cpus_allowed_list, ascending
+};
+
+namespace detail {
+// Owns a T on the heap, copied with the snapshot (a value, like the rest of
+// ProcessInfo); empty until first written.
+template <class T>
+class DeepBox {
+public:
+    DeepBox() = default;
+    DeepBox(const DeepBox& o) : p_(o.p_ ? new T(*o.p_) : nullptr) {}
+    DeepBox(DeepBox&& o) noexcept : p_(o.p_) { o.p_ = nullptr; }
+    DeepBox& operator=(const DeepBox& o) {
+        if (this != &o) {
+            T* n = o.p_ ? new T(*o.p_) : nullptr;
+            delete p_;
+            p_ = n;
+        }
+        return *this;
+    }
+    DeepBox& operator=(DeepBox&& o) noexcept {
+        if (this != &o) {
+            delete p_;
+            p_ = o.p_;
+            o.p_ = nullptr;
+        }
+        return *this;
+    }
+    ~DeepBox() { delete p_; }
+    const T* get() const noexcept { return p_; }
+    T& ensure() {
+        if (!p_) p_ = new T();
+        return *p_;
+    }
+
+private:
+    T* p_ = nullptr;
+};
+}  // namespace detail
+
 // A snapshot of one process: a plain value. Attributes of groups that were
 // not read have status not_read; read but unavailable ones say why.
 struct ProcessInfo {
@@ -252,40 +341,11 @@ struct ProcessInfo {
     // group, its name with the names group. Elsewhere not_implemented.
     Attr<int> zoneid;
     Attr<std::string> zonename;
-    // -- w-ns: cgroups, containers, namespaces (groups cgroup and ns) --
-    // The unified (v2) hierarchy's path, the "0::" line of /proc/PID/cgroup;
-    // not_available on a host without one (v1 only).
-    Attr<std::string> cgroup;
-    Attr<std::vector<CgroupEntry>> cgroups;    // the v1 hierarchies, in file order
-    // The container the cgroup paths name (innermost wins): its id (64 hex
-    // digits; LXC: the container's name), its runtime ("docker",
-    // "containerd", "cri-o", "podman", "kubepods", "lxc") and the Kubernetes
-    // pod UID. Empty strings when not in a container (or not in a pod).
-    Attr<std::string> container_id, container_runtime, pod_uid;
-    // The LXC container name as procps ps reads it (its lxc column);
-    // not_available when no cgroup line has an LXC marker.
-    Attr<std::string> lxc_name;
-    Attr<Namespaces> namespaces;               // inodes of /proc/PID/ns/*
-    // -- end w-ns --
-
     // -- w-threads: thread rows --
     // 0 in a process's row; in a thread's row (System::threads) the thread
     // id (Linux: the TID under /proc/PID/task), with pid the process's (the
     // thread group id). start_ticks is then the thread's own start.
     int tid = 0;
-    // -- w-threads: the security label (Group::label) --
-    // The LSM context (SELinux "system_u:system_r:init_t:s0", AppArmor
-    // "/usr/bin/foo (enforce)"): Linux /proc/PID/attr/current without its
-    // trailing newline and NUL. Not available when no security module
-    // gives one (the read fails with EINVAL). Linux only.
-    Attr<std::string> label;
-    // -- w-io: process depth (issue 12): io, fds, smaps, oom, limits groups --
-    Attr<IoCounters> io_counters;              // io group (Linux: /proc/PID/io)
-    Attr<std::uint64_t> num_fds;               // fds group: open descriptors
-    Attr<std::uint64_t> uss, pss, swap_pss;    // smaps group, bytes (smaps_rollup)
-    Attr<int> oom_score, oom_score_adj;        // oom group
-    Attr<ResourceLimits> rlimits;              // limits group: RLIMIT_* in kernel order
-
     // -- w-status: stat extras (free with stat) and the status group --
     // Linux stat 10-13 (proc_pid_stat(5) minflt cminflt majflt cmajflt):
     // faults without / with a disk read, own and of waited-for children.
@@ -294,20 +354,14 @@ struct ProcessInfo {
     // stat 26-27 startcode/endcode (the kernel shows 1 for both without
     // ptrace access, 0 for kernel threads): ps's trs and drs start from them.
     Attr<std::uint64_t> start_code, end_code;
-    // Group::status (the whole /proc/PID/status, proc_pid_status(5)).
-    Attr<std::uint64_t> voluntary_ctxt_switches, involuntary_ctxt_switches;
-    // Bytes: VmHWM VmPeak VmSwap RssAnon RssFile RssShmem VmData VmStk VmExe VmLib VmPTE.
-    Attr<std::uint64_t> rss_peak, vsz_peak, swap, rss_anon, rss_file, rss_shmem, data_size, stack_size,
-        text_size, lib_size, page_tables;
-    Attr<std::uint32_t> suid, sgid, fsuid, fsgid;      // saved set and file-system ids
-    Attr<std::vector<std::uint32_t>> supplementary_groups;
-    Attr<std::string> suser, sgroup, fsuser, fsgroup;  // with Group::names; decimal id when no name
-    Attr<std::vector<std::string>> supplementary_group_names;  // with Group::names, as the ids
-    // Signal sets, bit n-1 = signal n: SigBlk, ShdPnd (process-wide
-    // pending), SigIgn, SigCgt.
-    Attr<std::uint64_t> sigmask, sigpending, sigignore, sigcatch;
-    Attr<int> ns_pid;                                  // NSpid, innermost namespace
-    Attr<std::vector<int>> cpu_affinity;               // Cpus_allowed_list, ascending
+    // The depth groups' attributes (see ProcessDepth). The const overload
+    // never allocates: before any depth group was read it is a shared
+    // ProcessDepth whose attributes are all not_read. The other allocates
+    // on first use; readers write through it.
+    const ProcessDepth& depth() const noexcept;
+    ProcessDepth& depth() { return depth_.ensure(); }
+    // Whether this snapshot holds depth storage (a depth group was read).
+    bool has_depth() const noexcept { return depth_.get() != nullptr; }
 
     // Derived values. Each carries the status of what it is derived from.
     Attr<TimeSpec> cputime() const;            // utime + stime
@@ -319,6 +373,9 @@ struct ProcessInfo {
 
     // Approximate bytes used by this snapshot, including its strings.
     std::size_t memory_footprint() const;
+
+private:
+    detail::DeepBox<ProcessDepth> depth_;
 };
 
 }  // namespace psi

@@ -17,7 +17,7 @@ constexpr Align R = Align::right;
 // so an unavailable counter prints 0 here too, not "-".
 template <std::uint64_t psi::IoCounters::*M>
 std::uint64_t io_value(const ProcessInfo& p) {
-    const psi::IoCounters* c = p.io_counters.get();
+    const psi::IoCounters* c = p.depth().io_counters.get();
     return c ? (*c).*M : 0;
 }
 template <std::uint64_t psi::IoCounters::*M>
@@ -27,40 +27,40 @@ int t_io(const Env&, const ProcessInfo& p, std::string& o, int) {
 }
 template <std::uint64_t psi::IoCounters::*M>
 void v_io(const Env&, const ProcessInfo& p, Value& v) {
-    if (p.io_counters.get()) v.set_int(static_cast<std::int64_t>(io_value<M>(p)));
+    if (p.depth().io_counters.get()) v.set_int(static_cast<std::int64_t>(io_value<M>(p)));
     else v.clear();
 }
 
 // KiB of an smaps size, 0 when unreadable (as ps).
-template <psi::Attr<std::uint64_t> ProcessInfo::*M>
+template <psi::Attr<std::uint64_t> psi::ProcessDepth::*M>
 int t_kib0(const Env&, const ProcessInfo& p, std::string& o, int) {
-    const std::uint64_t* b = (p.*M).get();
+    const std::uint64_t* b = (p.depth().*M).get();
     return append_int(o, b ? static_cast<std::int64_t>(*b / 1024) : 0);
 }
-template <psi::Attr<std::uint64_t> ProcessInfo::*M>
+template <psi::Attr<std::uint64_t> psi::ProcessDepth::*M>
 void v_kib0(const Env&, const ProcessInfo& p, Value& v) {
-    const std::uint64_t* b = (p.*M).get();
+    const std::uint64_t* b = (p.depth().*M).get();
     if (b) v.set_int(static_cast<std::int64_t>(*b / 1024));
     else v.clear();
 }
 
-template <psi::Attr<int> ProcessInfo::*M>
+template <psi::Attr<int> psi::ProcessDepth::*M>
 int t_int0(const Env&, const ProcessInfo& p, std::string& o, int) {
-    const int* x = (p.*M).get();
+    const int* x = (p.depth().*M).get();
     return append_int(o, x ? *x : 0);
 }
-template <psi::Attr<int> ProcessInfo::*M>
+template <psi::Attr<int> psi::ProcessDepth::*M>
 void v_int(const Env&, const ProcessInfo& p, Value& v) {
-    value_attr(v, p.*M);
+    value_attr(v, p.depth().*M);
 }
 
 using IC = psi::IoCounters;
 constexpr FieldDef kFields[] = {
-    {"oom", "OOM", 4, R, false, {A::oom_score}, t_int0<&ProcessInfo::oom_score>, v_int<&ProcessInfo::oom_score>,
+    {"oom", "OOM", 4, R, false, {A::oom_score}, t_int0<&psi::ProcessDepth::oom_score>, v_int<&psi::ProcessDepth::oom_score>,
      "OOM killer score (oom_score)"},
-    {"oomadj", "OOMADJ", 5, R, false, {A::oom_score_adj}, t_int0<&ProcessInfo::oom_score_adj>,
-     v_int<&ProcessInfo::oom_score_adj>, "OOM killer adjustment (oom_score_adj)"},
-    {"pss", "PSS", 5, R, false, {A::pss}, t_kib0<&ProcessInfo::pss>, v_kib0<&ProcessInfo::pss>,
+    {"oomadj", "OOMADJ", 5, R, false, {A::oom_score_adj}, t_int0<&psi::ProcessDepth::oom_score_adj>,
+     v_int<&psi::ProcessDepth::oom_score_adj>, "OOM killer adjustment (oom_score_adj)"},
+    {"pss", "PSS", 5, R, false, {A::pss}, t_kib0<&psi::ProcessDepth::pss>, v_kib0<&psi::ProcessDepth::pss>,
      "proportional set size, KiB (smaps_rollup)"},
     {"rbytes", "RBYTES", 5, R, false, {A::io_counters}, t_io<&IC::read_bytes>, v_io<&IC::read_bytes>,
      "bytes read from storage"},
@@ -68,7 +68,7 @@ constexpr FieldDef kFields[] = {
      "bytes read by read calls"},
     {"rops", "ROPS", 5, R, false, {A::io_counters}, t_io<&IC::read_count>, v_io<&IC::read_count>,
      "read system calls"},
-    {"uss", "USS", 5, R, false, {A::uss}, t_kib0<&ProcessInfo::uss>, v_kib0<&ProcessInfo::uss>,
+    {"uss", "USS", 5, R, false, {A::uss}, t_kib0<&psi::ProcessDepth::uss>, v_kib0<&psi::ProcessDepth::uss>,
      "unique set size, KiB (smaps_rollup)"},
     {"wbytes", "WBYTES", 5, R, false, {A::io_counters}, t_io<&IC::write_bytes>, v_io<&IC::write_bytes>,
      "bytes written to storage"},

@@ -29,9 +29,9 @@ std::string cgroup_string(const ProcessInfo& p) {
         s.push_back(':');
         s += path;
     };
-    if (const auto* v1 = p.cgroups.get())
+    if (const auto* v1 = p.depth().cgroups.get())
         for (const psi::CgroupEntry& h : *v1) add(h.id, h.controllers, h.path);
-    if (const std::string* v2 = p.cgroup.get()) add(0, "", *v2);
+    if (const std::string* v2 = p.depth().cgroup.get()) add(0, "", *v2);
     return s;
 }
 
@@ -54,16 +54,16 @@ int t_cgname(const Env&, const ProcessInfo& p, std::string& o, int room) {
 
 // --json/--csv/--sort: the unified path, the value the cgroup attribute has.
 void v_cgroup(const Env&, const ProcessInfo& p, Value& v) {
-    if (const std::string* s = p.cgroup.get()) v.set_view(*s);
+    if (const std::string* s = p.depth().cgroup.get()) v.set_view(*s);
     else v.clear();
 }
 
 int t_lxc(const Env&, const ProcessInfo& p, std::string& o, int room) {
-    if (const std::string* s = p.lxc_name.get()) return append_ps_escaped(o, *s, room);
+    if (const std::string* s = p.depth().lxc_name.get()) return append_ps_escaped(o, *s, room);
     return text_dash(o);
 }
 void v_lxc(const Env&, const ProcessInfo& p, Value& v) {
-    if (const std::string* s = p.lxc_name.get()) v.set_view(*s);
+    if (const std::string* s = p.depth().lxc_name.get()) v.set_view(*s);
     else v.clear();
 }
 
@@ -71,13 +71,13 @@ void v_lxc(const Env&, const ProcessInfo& p, Value& v) {
 // has no such type (procps: a failed stat of ns/NAME leaves it 0 -> "-").
 template <psi::NsType T>
 int t_ns(const Env&, const ProcessInfo& p, std::string& o, int) {
-    const psi::Namespaces* ns = p.namespaces.get();
+    const psi::Namespaces* ns = p.depth().namespaces.get();
     if (!ns || (*ns)[T] == 0) return text_dash(o);
     return append_int(o, static_cast<std::int64_t>((*ns)[T]));  // nsfs inodes are 32-bit
 }
 template <psi::NsType T>
 void v_ns(const Env&, const ProcessInfo& p, Value& v) {
-    const psi::Namespaces* ns = p.namespaces.get();
+    const psi::Namespaces* ns = p.depth().namespaces.get();
     if (!ns || (*ns)[T] == 0) v.clear();
     else v.set_int(static_cast<std::int64_t>((*ns)[T]));
 }

@@ -31,20 +31,20 @@ PSI_PS_U64_FIELD(minflt, minor_faults)
         return text_dash(o);                                                                         \
     }                                                                                                \
     void v_##fn(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.member); }
-PSI_PS_ID_FIELD(suid, suid)
-PSI_PS_ID_FIELD(sgid, sgid)
-PSI_PS_ID_FIELD(fsuid, fsuid)
-PSI_PS_ID_FIELD(fsgid, fsgid)
+PSI_PS_ID_FIELD(suid, depth().suid)
+PSI_PS_ID_FIELD(sgid, depth().sgid)
+PSI_PS_ID_FIELD(fsuid, depth().fsuid)
+PSI_PS_ID_FIELD(fsgid, depth().fsgid)
 #undef PSI_PS_ID_FIELD
 
-int t_fuser(const Env&, const ProcessInfo& p, std::string& o, int m) { return name_text(o, p.fsuser, p.fsuid, m); }
-int t_fgroup(const Env&, const ProcessInfo& p, std::string& o, int m) { return name_text(o, p.fsgroup, p.fsgid, m); }
+int t_fuser(const Env&, const ProcessInfo& p, std::string& o, int m) { return name_text(o, p.depth().fsuser, p.depth().fsuid, m); }
+int t_fgroup(const Env&, const ProcessInfo& p, std::string& o, int m) { return name_text(o, p.depth().fsgroup, p.depth().fsgid, m); }
 void v_fuser(const Env&, const ProcessInfo& p, Value& v) {
-    if (const auto* n = p.fsuser.get()) v.set_view(*n);
+    if (const auto* n = p.depth().fsuser.get()) v.set_view(*n);
     else v.clear();
 }
 void v_fgroup(const Env&, const ProcessInfo& p, Value& v) {
-    if (const auto* n = p.fsgroup.get()) v.set_view(*n);
+    if (const auto* n = p.depth().fsgroup.get()) v.set_view(*n);
     else v.clear();
 }
 
@@ -66,8 +66,8 @@ std::optional<std::int64_t> drs_kib(const ProcessInfo& p) {
 // ps pr_size: VmData + VmStk in KiB; 0 when the lines are absent (a
 // zombie has dropped its memory: not_available here).
 std::optional<std::int64_t> size_kib(const ProcessInfo& p) {
-    const auto *data = p.data_size.get(), *stack = p.stack_size.get();
-    if (p.data_size.status() == psi::AttrStatus::not_available) return 0;
+    const auto *data = p.depth().data_size.get(), *stack = p.depth().stack_size.get();
+    if (p.depth().data_size.status() == psi::AttrStatus::not_available) return 0;
     if (!data || !stack) return std::nullopt;
     return static_cast<std::int64_t>((*data + *stack) / 1024);
 }
@@ -98,7 +98,7 @@ int join_text(std::string& o, const std::vector<std::string>& parts, int m) {
     return text_escaped(o, s, m);
 }
 int t_supgid(const Env&, const ProcessInfo& p, std::string& o, int m) {
-    const auto* ids = p.supplementary_groups.get();
+    const auto* ids = p.depth().supplementary_groups.get();
     if (!ids) return text_dash(o);
     std::vector<std::string> parts;
     parts.reserve(ids->size());
@@ -106,17 +106,17 @@ int t_supgid(const Env&, const ProcessInfo& p, std::string& o, int m) {
     return join_text(o, parts, m);
 }
 int t_supgrp(const Env&, const ProcessInfo& p, std::string& o, int m) {
-    const auto* names = p.supplementary_group_names.get();
+    const auto* names = p.depth().supplementary_group_names.get();
     return names ? join_text(o, *names, m) : text_dash(o);
 }
 void v_supgid(const Env& e, const ProcessInfo& p, Value& v) {
     std::string s;
-    if (p.supplementary_groups.get()) t_supgid(e, p, s, kUnlimitedCols);
+    if (p.depth().supplementary_groups.get()) t_supgid(e, p, s, kUnlimitedCols);
     if (s.empty()) v.clear();
     else v.set_copy(s);
 }
 void v_supgrp(const Env&, const ProcessInfo& p, Value& v) {
-    if (const auto* names = p.supplementary_group_names.get()) v.set_list(*names);
+    if (const auto* names = p.depth().supplementary_group_names.get()) v.set_list(*names);
     else v.clear();
 }
 
@@ -135,10 +135,10 @@ int sig_text(const Env& env, const psi::Attr<std::uint64_t>& a, std::string& o) 
 #define PSI_PS_SIG_FIELD(fn, member)                                                                                \
     int t_##fn(const Env& e, const ProcessInfo& p, std::string& o, int) { return sig_text(e, p.member, o); }        \
     void v_##fn(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.member); }
-PSI_PS_SIG_FIELD(blocked, sigmask)
-PSI_PS_SIG_FIELD(pending, sigpending)
-PSI_PS_SIG_FIELD(ignored, sigignore)
-PSI_PS_SIG_FIELD(caught, sigcatch)
+PSI_PS_SIG_FIELD(blocked, depth().sigmask)
+PSI_PS_SIG_FIELD(pending, depth().sigpending)
+PSI_PS_SIG_FIELD(ignored, depth().sigignore)
+PSI_PS_SIG_FIELD(caught, depth().sigcatch)
 #undef PSI_PS_SIG_FIELD
 
 constexpr Align R = Align::right;

@@ -13,11 +13,11 @@ namespace {
 // The security label: ps prints "-" when there is none (no LSM: the read
 // fails with EINVAL), and so does every unreadable attribute here.
 int t_label(const Env&, const ProcessInfo& p, std::string& o, int cells) {
-    if (const std::string* v = p.label.get()) return text_escaped(o, *v, cells);
+    if (const std::string* v = p.depth().label.get()) return text_escaped(o, *v, cells);
     return text_dash(o);
 }
 void v_label(const Env&, const ProcessInfo& p, Value& v) {
-    if (const std::string* s = p.label.get()) v.set_view(*s);
+    if (const std::string* s = p.depth().label.get()) v.set_view(*s);
     else v.clear();
 }
 

@@ -10,11 +10,11 @@ namespace psi::detail {
 
 inline void cgroup_ns_not_implemented(Groups groups, ProcessInfo& out) {
     if (groups.has(Group::cgroup)) {
-        for (Attr<std::string>* a : {&out.cgroup, &out.container_id, &out.container_runtime, &out.pod_uid, &out.lxc_name})
+        for (Attr<std::string>* a : {&out.depth().cgroup, &out.depth().container_id, &out.depth().container_runtime, &out.depth().pod_uid, &out.depth().lxc_name})
             a->fail(AttrStatus::not_implemented);
-        out.cgroups.fail(AttrStatus::not_implemented);
+        out.depth().cgroups.fail(AttrStatus::not_implemented);
     }
-    if (groups.has(Group::ns)) out.namespaces.fail(AttrStatus::not_implemented);
+    if (groups.has(Group::ns)) out.depth().namespaces.fail(AttrStatus::not_implemented);
 }
 
 }  // namespace psi::detail

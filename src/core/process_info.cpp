@@ -139,13 +139,21 @@ Attr<double> ProcessInfo::pcpu(TimeSpec now) const {
     return out;
 }
 
+const ProcessDepth& ProcessInfo::depth() const noexcept {
+    // Every attribute of a default ProcessDepth is not_read: what a snapshot
+    // that never read a depth group has to say about them. Immutable, so
+    // one instance serves every thread.
+    static const ProcessDepth none;
+    const ProcessDepth* d = depth_.get();
+    return d ? *d : none;
+}
+
 std::size_t ProcessInfo::memory_footprint() const {
     // Heap beyond the small-string buffer only counts when it is allocated.
     auto heap = [](const std::string& s) { return s.capacity() > 15 ? s.capacity() + 1 : 0; };
     std::size_t n = sizeof(ProcessInfo);
     for (const Attr<std::string>* s : {&name, &exe, &cwd, &euser, &ruser, &egroup, &rgroup, &terminal, &zonename, &wchan})
         if (const auto* v = s->get()) n += heap(*v);
-    if (const auto* v = label.get()) n += heap(*v);  // -- w-threads
     if (const auto* a = args.get()) {
         n += a->capacity() * sizeof(std::string);
         for (const auto& s : *a) n += heap(s);
@@ -154,17 +162,24 @@ std::size_t ProcessInfo::memory_footprint() const {
         n += e->capacity() * sizeof(e->front());
         for (const auto& [k, v] : *e) n += heap(k) + heap(v);
     }
-    // -- w-io: the limits rows (their names fit the small-string buffer) --
-    if (const auto* l = rlimits.get()) {
+    if (!has_depth()) return n;
+    const ProcessDepth& d = depth();
+    n += sizeof(ProcessDepth);
+    for (const Attr<std::string>* s : {&d.label, &d.cgroup, &d.container_id, &d.container_runtime, &d.pod_uid,
+                                       &d.lxc_name, &d.suser, &d.sgroup, &d.fsuser, &d.fsgroup})
+        if (const auto* v = s->get()) n += heap(*v);
+    if (const auto* c = d.cgroups.get()) {
+        n += c->capacity() * sizeof(CgroupEntry);
+        for (const auto& e : *c) n += heap(e.controllers) + heap(e.path);
+    }
+    // The limits rows' names fit the small-string buffer.
+    if (const auto* l = d.rlimits.get()) {
         n += l->capacity() * sizeof(ResourceLimit);
         for (const auto& r : *l) n += heap(r.name);
     }
-    // -- w-status: the status group's names and lists --
-    for (const Attr<std::string>* s : {&suser, &sgroup, &fsuser, &fsgroup})
-        if (const auto* v = s->get()) n += heap(*v);
-    if (const auto* g = supplementary_groups.get()) n += g->capacity() * sizeof(std::uint32_t);
-    if (const auto* c = cpu_affinity.get()) n += c->capacity() * sizeof(int);
-    if (const auto* g = supplementary_group_names.get()) {
+    if (const auto* g = d.supplementary_groups.get()) n += g->capacity() * sizeof(std::uint32_t);
+    if (const auto* c = d.cpu_affinity.get()) n += c->capacity() * sizeof(int);
+    if (const auto* g = d.supplementary_group_names.get()) {
         n += g->capacity() * sizeof(std::string);
         for (const auto& s : *g) n += heap(s);
     }

@@ -81,19 +81,19 @@ ProcessRates rates_of(const ProcessInfo& b, const ProcessInfo& a, int cpus) {
     //   r.minor_faults = counter_rate(b.minor_faults, a.minor_faults, dt);
     // Until ProcessInfo has them the slots stay not_read.
     // -- w-io: I/O rates (io group): storage bytes and read/write calls --
-    r.read_bytes = counter_rate(io_part(b.io_counters, &IoCounters::read_bytes),
-                                io_part(a.io_counters, &IoCounters::read_bytes), dt);
-    r.write_bytes = counter_rate(io_part(b.io_counters, &IoCounters::write_bytes),
-                                 io_part(a.io_counters, &IoCounters::write_bytes), dt);
-    r.read_ops = counter_rate(io_part(b.io_counters, &IoCounters::read_count),
-                              io_part(a.io_counters, &IoCounters::read_count), dt);
-    r.write_ops = counter_rate(io_part(b.io_counters, &IoCounters::write_count),
-                               io_part(a.io_counters, &IoCounters::write_count), dt);
+    r.read_bytes = counter_rate(io_part(b.depth().io_counters, &IoCounters::read_bytes),
+                                io_part(a.depth().io_counters, &IoCounters::read_bytes), dt);
+    r.write_bytes = counter_rate(io_part(b.depth().io_counters, &IoCounters::write_bytes),
+                                 io_part(a.depth().io_counters, &IoCounters::write_bytes), dt);
+    r.read_ops = counter_rate(io_part(b.depth().io_counters, &IoCounters::read_count),
+                              io_part(a.depth().io_counters, &IoCounters::read_count), dt);
+    r.write_ops = counter_rate(io_part(b.depth().io_counters, &IoCounters::write_count),
+                               io_part(a.depth().io_counters, &IoCounters::write_count), dt);
     // -- w-status: faults (stat) and context switches (status) --
     r.minor_faults = counter_rate(b.minor_faults, a.minor_faults, dt);
     r.major_faults = counter_rate(b.major_faults, a.major_faults, dt);
-    r.voluntary_ctx_switches = counter_rate(b.voluntary_ctxt_switches, a.voluntary_ctxt_switches, dt);
-    r.involuntary_ctx_switches = counter_rate(b.involuntary_ctxt_switches, a.involuntary_ctxt_switches, dt);
+    r.voluntary_ctx_switches = counter_rate(b.depth().voluntary_ctxt_switches, a.depth().voluntary_ctxt_switches, dt);
+    r.involuntary_ctx_switches = counter_rate(b.depth().involuntary_ctxt_switches, a.depth().involuntary_ctxt_switches, dt);
     return r;
 }
 

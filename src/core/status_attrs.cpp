@@ -15,10 +15,10 @@ void mark_status_attrs_unimplemented(ProcessInfo& p, Groups groups) {
         unset(p.minor_faults, p.major_faults, p.children_minor_faults, p.children_major_faults, p.children_utime,
               p.children_stime, p.start_code, p.end_code);
     if (groups.has(Group::status))
-        unset(p.voluntary_ctxt_switches, p.involuntary_ctxt_switches, p.rss_peak, p.vsz_peak, p.swap, p.rss_anon,
-              p.rss_file, p.rss_shmem, p.data_size, p.stack_size, p.text_size, p.lib_size, p.page_tables, p.suid,
-              p.sgid, p.fsuid, p.fsgid, p.supplementary_groups, p.sigmask, p.sigpending, p.sigignore, p.sigcatch,
-              p.ns_pid, p.cpu_affinity);
+        unset(p.depth().voluntary_ctxt_switches, p.depth().involuntary_ctxt_switches, p.depth().rss_peak, p.depth().vsz_peak, p.depth().swap, p.depth().rss_anon,
+              p.depth().rss_file, p.depth().rss_shmem, p.depth().data_size, p.depth().stack_size, p.depth().text_size, p.depth().lib_size, p.depth().page_tables, p.depth().suid,
+              p.depth().sgid, p.depth().fsuid, p.depth().fsgid, p.depth().supplementary_groups, p.depth().sigmask, p.depth().sigpending, p.depth().sigignore, p.depth().sigcatch,
+              p.depth().ns_pid, p.depth().cpu_affinity);
 }
 
 void fill_status_names(NameCache& names, ProcessInfo& p) {
@@ -29,17 +29,17 @@ void fill_status_names(NameCache& names, ProcessInfo& p) {
     };
     auto user = [&](std::uint32_t id) -> const std::string& { return names.user(id); };
     auto group = [&](std::uint32_t id) -> const std::string& { return names.group(id); };
-    name_of(p.suser, p.suid, user);
-    name_of(p.sgroup, p.sgid, group);
-    name_of(p.fsuser, p.fsuid, user);
-    name_of(p.fsgroup, p.fsgid, group);
-    if (const auto* gids = p.supplementary_groups.get()) {
+    name_of(p.depth().suser, p.depth().suid, user);
+    name_of(p.depth().sgroup, p.depth().sgid, group);
+    name_of(p.depth().fsuser, p.depth().fsuid, user);
+    name_of(p.depth().fsgroup, p.depth().fsgid, group);
+    if (const auto* gids = p.depth().supplementary_groups.get()) {
         std::vector<std::string> list;
         list.reserve(gids->size());
         for (std::uint32_t gid : *gids) list.push_back(names.group(gid));
-        p.supplementary_group_names.set(std::move(list));
+        p.depth().supplementary_group_names.set(std::move(list));
     } else {
-        p.supplementary_group_names.fail(p.supplementary_groups.status(), p.supplementary_groups.os_error());
+        p.depth().supplementary_group_names.fail(p.depth().supplementary_groups.status(), p.depth().supplementary_groups.os_error());
     }
 }
 

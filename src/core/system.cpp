@@ -91,18 +91,18 @@ std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, Proc
     if (groups.has(Group::exe) && out.exe_deleted.status() == AttrStatus::not_read)
         out.exe_deleted.fail(AttrStatus::not_implemented);
     // -- w-threads: the label is Linux's (macOS and Solaris leave it unset).
-    if (groups.has(Group::label) && out.label.status() == AttrStatus::not_read)
-        out.label.fail(AttrStatus::not_implemented);
+    if (groups.has(Group::label) && out.depth().label.status() == AttrStatus::not_read)
+        out.depth().label.fail(AttrStatus::not_implemented);
     // -- w-io: the io, fds, smaps, oom, limits attributes a backend leaves
     // unset (macOS, Solaris) do not exist there --
     auto unset = [](auto& attr) {
         if (attr.status() == AttrStatus::not_read) attr.fail(AttrStatus::not_implemented);
     };
-    if (groups.has(Group::io)) unset(out.io_counters);
-    if (groups.has(Group::fds)) unset(out.num_fds);
-    if (groups.has(Group::smaps)) { unset(out.uss); unset(out.pss); unset(out.swap_pss); }
-    if (groups.has(Group::oom)) { unset(out.oom_score); unset(out.oom_score_adj); }
-    if (groups.has(Group::limits)) unset(out.rlimits);
+    if (groups.has(Group::io)) unset(out.depth().io_counters);
+    if (groups.has(Group::fds)) unset(out.depth().num_fds);
+    if (groups.has(Group::smaps)) { unset(out.depth().uss); unset(out.depth().pss); unset(out.depth().swap_pss); }
+    if (groups.has(Group::oom)) { unset(out.depth().oom_score); unset(out.depth().oom_score_adj); }
+    if (groups.has(Group::limits)) unset(out.depth().rlimits);
     detail::mark_status_attrs_unimplemented(out, groups);  // w-status
     out.groups_read |= groups;
     return {};

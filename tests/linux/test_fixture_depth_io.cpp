@@ -85,7 +85,7 @@ protected:
 TEST_F(DepthIo, EachValueFromItsFile) {
     psi::System sys = open_fixture(fx_);
     const psi::ProcessInfo p = sys.process(100, kDepth);
-    psi::IoCounters io = p.io_counters.value();
+    psi::IoCounters io = p.depth().io_counters.value();
     EXPECT_EQ(io.read_chars, 323934931u);
     EXPECT_EQ(io.write_chars, 323929600u);
     EXPECT_EQ(io.read_count, 632687u);
@@ -93,14 +93,14 @@ TEST_F(DepthIo, EachValueFromItsFile) {
     EXPECT_EQ(io.read_bytes, 4096u);
     EXPECT_EQ(io.write_bytes, 323932160u);
     EXPECT_EQ(io.cancelled_write_bytes, 12288u);
-    EXPECT_EQ(p.num_fds.value(), 4u);
+    EXPECT_EQ(p.depth().num_fds.value(), 4u);
     // psutil's USS: Private_Clean + Private_Dirty + Private_Hugetlb.
-    EXPECT_EQ(p.uss.value(), (100u + 656u + 2048u) * 1024u);
-    EXPECT_EQ(p.pss.value(), 1234u * 1024u);
-    EXPECT_EQ(p.swap_pss.value(), 4u * 1024u);
-    EXPECT_EQ(p.oom_score.value(), 667);
-    EXPECT_EQ(p.oom_score_adj.value(), -17);
-    const psi::ResourceLimits& l = p.rlimits.value();
+    EXPECT_EQ(p.depth().uss.value(), (100u + 656u + 2048u) * 1024u);
+    EXPECT_EQ(p.depth().pss.value(), 1234u * 1024u);
+    EXPECT_EQ(p.depth().swap_pss.value(), 4u * 1024u);
+    EXPECT_EQ(p.depth().oom_score.value(), 667);
+    EXPECT_EQ(p.depth().oom_score_adj.value(), -17);
+    const psi::ResourceLimits& l = p.depth().rlimits.value();
     ASSERT_EQ(l.size(), 16u);
     EXPECT_EQ(l[0].name, "cpu");
     EXPECT_EQ(l[0].soft, psi::ResourceLimit::kInfinity);
@@ -116,15 +116,15 @@ TEST_F(DepthIo, EachValueFromItsFile) {
 TEST_F(DepthIo, OnlyTheGroupsAskedFor) {
     psi::System sys = open_fixture(fx_);
     const psi::ProcessInfo p = sys.process(100, Group::oom);
-    EXPECT_EQ(p.oom_score.value(), 667);
-    EXPECT_EQ(p.io_counters.status(), AttrStatus::not_read);
-    EXPECT_EQ(p.num_fds.status(), AttrStatus::not_read);
-    EXPECT_EQ(p.uss.status(), AttrStatus::not_read);
-    EXPECT_EQ(p.rlimits.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().oom_score.value(), 667);
+    EXPECT_EQ(p.depth().io_counters.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().num_fds.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().uss.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().rlimits.status(), AttrStatus::not_read);
     // The default groups never read them.
     const psi::ProcessInfo q = sys.process(100);
-    EXPECT_EQ(q.io_counters.status(), AttrStatus::not_read);
-    EXPECT_EQ(q.pss.status(), AttrStatus::not_read);
+    EXPECT_EQ(q.depth().io_counters.status(), AttrStatus::not_read);
+    EXPECT_EQ(q.depth().pss.status(), AttrStatus::not_read);
 }
 
 TEST_F(DepthIo, MissingFilesAreNotAvailable) {
@@ -133,13 +133,13 @@ TEST_F(DepthIo, MissingFilesAreNotAvailable) {
     fx_.add_process(200, "old");
     psi::System sys = open_fixture(fx_);
     const psi::ProcessInfo p = sys.process(200, kDepth);
-    EXPECT_EQ(p.io_counters.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.num_fds.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.uss.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.pss.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.swap_pss.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.oom_score.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.rlimits.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().io_counters.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().num_fds.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().uss.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().pss.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().swap_pss.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().oom_score.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().rlimits.status(), AttrStatus::not_available);
 }
 
 TEST_F(DepthIo, EmptyRollupAndDamagedFiles) {
@@ -151,11 +151,11 @@ TEST_F(DepthIo, EmptyRollupAndDamagedFiles) {
     fx_.write("300/limits", "Limit Soft Limit Hard Limit Units\n");
     psi::System sys = open_fixture(fx_);
     const psi::ProcessInfo p = sys.process(300, kDepth);
-    EXPECT_EQ(p.uss.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.pss.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.io_counters.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.oom_score.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.rlimits.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().uss.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().pss.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().io_counters.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().oom_score.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().rlimits.status(), AttrStatus::not_available);
 }
 
 TEST_F(DepthIo, UnreadableIoIsInsufficientPrivs) {
@@ -167,7 +167,7 @@ TEST_F(DepthIo, UnreadableIoIsInsufficientPrivs) {
     ASSERT_EQ(::chmod(fx_.path("100/io").c_str(), 0), 0);
     psi::System sys = open_fixture(fx_);
     const psi::ProcessInfo p = sys.process(100, Group::io);
-    EXPECT_EQ(p.io_counters.status(), AttrStatus::insufficient_privs);
+    EXPECT_EQ(p.depth().io_counters.status(), AttrStatus::insufficient_privs);
 }
 
 }  // namespace
@@ -189,7 +189,7 @@ psi::ProcessInfo io_row(double at_seconds, std::uint64_t rbytes, std::uint64_t w
     c.write_bytes = wbytes;
     c.read_count = r;
     c.write_count = w;
-    p.io_counters.set(c);
+    p.depth().io_counters.set(c);
     return p;
 }
 
@@ -205,9 +205,9 @@ TEST(DepthIoRates, BytesAndOpsPerSecond) {
 
 TEST(DepthIoRates, UnreadOrRefusedIoHasNoRate) {
     psi::ProcessInfo b = io_row(0, 1, 1, 1, 1), a = io_row(1, 2, 2, 2, 2);
-    a.io_counters = {};
+    a.depth().io_counters = {};
     EXPECT_EQ(psi::rates(b, a, 1).read_bytes.status(), AttrStatus::not_read);
-    a.io_counters.fail(AttrStatus::insufficient_privs, EACCES);
+    a.depth().io_counters.fail(AttrStatus::insufficient_privs, EACCES);
     psi::ProcessRates r = psi::rates(b, a, 1);
     EXPECT_EQ(r.write_ops.status(), AttrStatus::insufficient_privs);
     EXPECT_EQ(r.write_ops.os_error(), EACCES);

@@ -91,8 +91,8 @@ TEST_F(StatusFixture, StatExtrasComeWithStat) {
     EXPECT_EQ(p.start_code.value(), 94000000000000u);
     EXPECT_EQ(p.end_code.value(), 94000000100000u);
     // The status group was not asked for.
-    EXPECT_EQ(p.voluntary_ctxt_switches.status(), AttrStatus::not_read);
-    EXPECT_EQ(p.suid.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().voluntary_ctxt_switches.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().suid.status(), AttrStatus::not_read);
 
     const psi::ProcessInfo old = sys.process(400, Group::stat);
     EXPECT_EQ(old.nthreads.status(), AttrStatus::ok);
@@ -104,33 +104,33 @@ TEST_F(StatusFixture, StatExtrasComeWithStat) {
 TEST_F(StatusFixture, StatusGroupValues) {
     psi::System sys = psi_test::open_fixture(fx_);
     const psi::ProcessInfo p = sys.process(100, Group::status);
-    EXPECT_EQ(p.voluntary_ctxt_switches.value(), 77u);
-    EXPECT_EQ(p.involuntary_ctxt_switches.value(), 9u);
-    EXPECT_EQ(p.rss_peak.value(), 900u * 1024);
-    EXPECT_EQ(p.vsz_peak.value(), 12000u * 1024);
-    EXPECT_EQ(p.swap.value(), 8u * 1024);
-    EXPECT_EQ(p.rss_anon.value(), 100u * 1024);
-    EXPECT_EQ(p.rss_file.value(), 250u * 1024);
-    EXPECT_EQ(p.rss_shmem.value(), 50u * 1024);
-    EXPECT_EQ(p.data_size.value(), 3000u * 1024);
-    EXPECT_EQ(p.stack_size.value(), 132u * 1024);
-    EXPECT_EQ(p.text_size.value(), 20u * 1024);
-    EXPECT_EQ(p.lib_size.value(), 2000u * 1024);
-    EXPECT_EQ(p.page_tables.value(), 60u * 1024);
-    EXPECT_EQ(p.suid.value(), 0u);
-    EXPECT_EQ(p.fsuid.value(), 1003u);
-    EXPECT_EQ(p.sgid.value(), 0u);
-    EXPECT_EQ(p.fsgid.value(), 103u);
-    EXPECT_EQ(p.supplementary_groups.value(), (std::vector<std::uint32_t>{4, 24, 27}));
-    EXPECT_EQ(p.sigmask.value(), 0x10000u);
-    EXPECT_EQ(p.sigpending.value(), 0x4000u);  // ShdPnd, not this thread's SigPnd
-    EXPECT_EQ(p.sigignore.value(), 0x1000u);
-    EXPECT_EQ(p.sigcatch.value(), 0x180000002u);
-    EXPECT_EQ(p.ns_pid.value(), 7);
-    EXPECT_EQ(p.cpu_affinity.value(), (std::vector<int>{0, 1, 2, 5}));
+    EXPECT_EQ(p.depth().voluntary_ctxt_switches.value(), 77u);
+    EXPECT_EQ(p.depth().involuntary_ctxt_switches.value(), 9u);
+    EXPECT_EQ(p.depth().rss_peak.value(), 900u * 1024);
+    EXPECT_EQ(p.depth().vsz_peak.value(), 12000u * 1024);
+    EXPECT_EQ(p.depth().swap.value(), 8u * 1024);
+    EXPECT_EQ(p.depth().rss_anon.value(), 100u * 1024);
+    EXPECT_EQ(p.depth().rss_file.value(), 250u * 1024);
+    EXPECT_EQ(p.depth().rss_shmem.value(), 50u * 1024);
+    EXPECT_EQ(p.depth().data_size.value(), 3000u * 1024);
+    EXPECT_EQ(p.depth().stack_size.value(), 132u * 1024);
+    EXPECT_EQ(p.depth().text_size.value(), 20u * 1024);
+    EXPECT_EQ(p.depth().lib_size.value(), 2000u * 1024);
+    EXPECT_EQ(p.depth().page_tables.value(), 60u * 1024);
+    EXPECT_EQ(p.depth().suid.value(), 0u);
+    EXPECT_EQ(p.depth().fsuid.value(), 1003u);
+    EXPECT_EQ(p.depth().sgid.value(), 0u);
+    EXPECT_EQ(p.depth().fsgid.value(), 103u);
+    EXPECT_EQ(p.depth().supplementary_groups.value(), (std::vector<std::uint32_t>{4, 24, 27}));
+    EXPECT_EQ(p.depth().sigmask.value(), 0x10000u);
+    EXPECT_EQ(p.depth().sigpending.value(), 0x4000u);  // ShdPnd, not this thread's SigPnd
+    EXPECT_EQ(p.depth().sigignore.value(), 0x1000u);
+    EXPECT_EQ(p.depth().sigcatch.value(), 0x180000002u);
+    EXPECT_EQ(p.depth().ns_pid.value(), 7);
+    EXPECT_EQ(p.depth().cpu_affinity.value(), (std::vector<int>{0, 1, 2, 5}));
     // creds was not asked for: status alone leaves its attributes unread.
     EXPECT_EQ(p.ruid.status(), AttrStatus::not_read);
-    EXPECT_EQ(p.suser.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().suser.status(), AttrStatus::not_read);
 }
 
 TEST_F(StatusFixture, OneReadServesCredsAndStatusAndNames) {
@@ -141,17 +141,17 @@ TEST_F(StatusFixture, OneReadServesCredsAndStatusAndNames) {
     EXPECT_EQ(p.rgid.value(), 100u);
     EXPECT_EQ(p.locked.value(), 4u * 1024);
     EXPECT_EQ(p.rss.value(), 400u * 1024);
-    EXPECT_EQ(p.suid.value(), 0u);
+    EXPECT_EQ(p.depth().suid.value(), 0u);
     // Names come from this machine's databases, like euser's.
     const passwd* root = ::getpwuid(0);
     const group* g0 = ::getgrgid(0);
     ASSERT_NE(root, nullptr);
     ASSERT_NE(g0, nullptr);
-    EXPECT_EQ(p.suser.value(), root->pw_name);
-    EXPECT_EQ(p.sgroup.value(), g0->gr_name);
+    EXPECT_EQ(p.depth().suser.value(), root->pw_name);
+    EXPECT_EQ(p.depth().sgroup.value(), g0->gr_name);
     const passwd* u1003 = ::getpwuid(1003);
-    EXPECT_EQ(p.fsuser.value(), u1003 ? std::string(u1003->pw_name) : "1003"s);
-    const auto& names = p.supplementary_group_names.value();
+    EXPECT_EQ(p.depth().fsuser.value(), u1003 ? std::string(u1003->pw_name) : "1003"s);
+    const auto& names = p.depth().supplementary_group_names.value();
     ASSERT_EQ(names.size(), 3u);
     const group* g4 = ::getgrgid(4);
     EXPECT_EQ(names[0], g4 ? std::string(g4->gr_name) : "4"s);
@@ -161,19 +161,19 @@ TEST_F(StatusFixture, NamesReadBeforeStatusStillNameItsIds) {
     // The Python Process reads names with the default groups, status later.
     psi::System sys = psi_test::open_fixture(fx_);
     psi::ProcessInfo p = sys.process(100, psi::groups::all);
-    EXPECT_EQ(p.suser.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().suser.status(), AttrStatus::not_read);
     sys.read_more(p, Group::status);
-    ASSERT_EQ(p.suser.status(), AttrStatus::ok);
-    EXPECT_EQ(p.suser.value(), ::getpwuid(0)->pw_name);
+    ASSERT_EQ(p.depth().suser.status(), AttrStatus::ok);
+    EXPECT_EQ(p.depth().suser.value(), ::getpwuid(0)->pw_name);
 }
 
 TEST_F(StatusFixture, FootprintCountsTheLists) {
     psi::System sys = psi_test::open_fixture(fx_);
     const psi::ProcessInfo p = sys.process(100, Group::status | Group::names);
     psi::ProcessInfo q = p;
-    q.supplementary_groups.fail(AttrStatus::not_read);
-    q.supplementary_group_names.fail(AttrStatus::not_read);
-    q.cpu_affinity.fail(AttrStatus::not_read);
+    q.depth().supplementary_groups.fail(AttrStatus::not_read);
+    q.depth().supplementary_group_names.fail(AttrStatus::not_read);
+    q.depth().cpu_affinity.fail(AttrStatus::not_read);
     EXPECT_GE(p.memory_footprint(),
               q.memory_footprint() + 3 * sizeof(std::uint32_t) + 3 * sizeof(std::string) + 4 * sizeof(int));
 }
@@ -182,17 +182,17 @@ TEST_F(StatusFixture, KernelThreadAndZombie) {
     psi::System sys = psi_test::open_fixture(fx_);
     const psi::ProcessInfo kt = sys.process(50, Group::status);
     EXPECT_TRUE(kt.is_kernel_thread);
-    EXPECT_EQ(kt.rss_peak.value(), 0u);  // no mm: nothing used
-    EXPECT_EQ(kt.data_size.value(), 0u);
-    EXPECT_EQ(kt.suid.value(), 0u);
+    EXPECT_EQ(kt.depth().rss_peak.value(), 0u);  // no mm: nothing used
+    EXPECT_EQ(kt.depth().data_size.value(), 0u);
+    EXPECT_EQ(kt.depth().suid.value(), 0u);
     const psi::ProcessInfo z = sys.process(300, Group::status);
-    EXPECT_EQ(z.rss_peak.status(), AttrStatus::not_available);  // its mm is gone
-    EXPECT_EQ(z.data_size.status(), AttrStatus::not_available);
-    EXPECT_EQ(z.suid.value(), 0u);  // ids outlive the mm
+    EXPECT_EQ(z.depth().rss_peak.status(), AttrStatus::not_available);  // its mm is gone
+    EXPECT_EQ(z.depth().data_size.status(), AttrStatus::not_available);
+    EXPECT_EQ(z.depth().suid.value(), 0u);  // ids outlive the mm
     // make_status writes no NSpid, signal or switch lines: not available.
-    EXPECT_EQ(z.ns_pid.status(), AttrStatus::not_available);
-    EXPECT_EQ(z.voluntary_ctxt_switches.status(), AttrStatus::not_available);
-    EXPECT_EQ(z.cpu_affinity.status(), AttrStatus::not_available);
+    EXPECT_EQ(z.depth().ns_pid.status(), AttrStatus::not_available);
+    EXPECT_EQ(z.depth().voluntary_ctxt_switches.status(), AttrStatus::not_available);
+    EXPECT_EQ(z.depth().cpu_affinity.status(), AttrStatus::not_available);
 }
 
 TEST(StatusFixtureBad, UnreadableStatusFailsTheGroupNotTheProcess) {
@@ -206,9 +206,9 @@ TEST(StatusFixtureBad, UnreadableStatusFailsTheGroupNotTheProcess) {
     std::error_code ec;
     const psi::ProcessInfo p = sys.process(100, Group::status, ec);
     ASSERT_FALSE(ec) << ec.message();
-    EXPECT_NE(p.voluntary_ctxt_switches.status(), AttrStatus::ok);
-    EXPECT_NE(p.voluntary_ctxt_switches.status(), AttrStatus::not_read);
-    EXPECT_EQ(p.cpu_affinity.status(), p.voluntary_ctxt_switches.status());
+    EXPECT_NE(p.depth().voluntary_ctxt_switches.status(), AttrStatus::ok);
+    EXPECT_NE(p.depth().voluntary_ctxt_switches.status(), AttrStatus::not_read);
+    EXPECT_EQ(p.depth().cpu_affinity.status(), p.depth().voluntary_ctxt_switches.status());
     EXPECT_EQ(p.minor_faults.value(), 100u);  // stat is fine
 }
 
@@ -220,8 +220,8 @@ TEST_F(StatusFixture, FaultAndSwitchRates) {
     b.read_at.monotonic = a.read_at.monotonic + std::chrono::seconds(1);
     b.minor_faults.set(11 + 50);
     b.major_faults.set(13 + 2);
-    b.voluntary_ctxt_switches.set(77 + 10);
-    b.involuntary_ctxt_switches.set(9 + 1);
+    b.depth().voluntary_ctxt_switches.set(77 + 10);
+    b.depth().involuntary_ctxt_switches.set(9 + 1);
     const psi::ProcessRates r = psi::rates(a, b);
     EXPECT_DOUBLE_EQ(r.minor_faults.value(), 50.0);
     EXPECT_DOUBLE_EQ(r.major_faults.value(), 2.0);

@@ -122,10 +122,10 @@ TEST(FixtureLabel, CurrentWithoutNewlineAndNul) {
     fx.write("401/attr/current", "");
     psi::System sys = psi_test::open_fixture(fx);
     psi::ProcessInfo p = sys.process(400, Group::label);
-    EXPECT_EQ(p.label.value(), "system_u:system_r:httpd_t:s0");
-    EXPECT_EQ(sys.process(401, Group::label).label.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().label.value(), "system_u:system_r:httpd_t:s0");
+    EXPECT_EQ(sys.process(401, Group::label).depth().label.status(), AttrStatus::not_available);
     // Not read unless asked for: groups::all leaves it out.
-    EXPECT_EQ(sys.process(400).label.status(), AttrStatus::not_read);
+    EXPECT_EQ(sys.process(400).depth().label.status(), AttrStatus::not_read);
 }
 
 }  // namespace

@@ -73,19 +73,19 @@ TEST(DepthNsReader, DockerSystemdDriverOnHybridHost) {
              "0::/system.slice/docker-" + kId + ".scope\n");
     add_ns_links(fx, 10);
     psi::ProcessInfo p = read_one(fx, 10);
-    ASSERT_TRUE(p.cgroup.ok());
-    EXPECT_EQ(*p.cgroup.get(), "/system.slice/docker-" + kId + ".scope");
-    ASSERT_TRUE(p.cgroups.ok());
-    ASSERT_EQ(p.cgroups.get()->size(), 3u);
-    EXPECT_EQ((*p.cgroups.get())[0], (psi::CgroupEntry{12, "pids", "/system.slice/docker-" + kId + ".scope"}));
-    EXPECT_EQ((*p.cgroups.get())[2].controllers, "name=systemd");
-    EXPECT_EQ(p.container_runtime.value(), "docker");
-    EXPECT_EQ(p.container_id.value(), kId);
-    EXPECT_EQ(p.pod_uid.value(), "");
-    EXPECT_EQ(p.lxc_name.status(), AttrStatus::not_available);
-    ASSERT_TRUE(p.namespaces.ok());
-    for (std::size_t i = 0; i < psi::kNsTypeCount; ++i) EXPECT_EQ(p.namespaces.get()->inode[i], 100 + i);
-    EXPECT_EQ((*p.namespaces.get())[NsType::uts], 108u);
+    ASSERT_TRUE(p.depth().cgroup.ok());
+    EXPECT_EQ(*p.depth().cgroup.get(), "/system.slice/docker-" + kId + ".scope");
+    ASSERT_TRUE(p.depth().cgroups.ok());
+    ASSERT_EQ(p.depth().cgroups.get()->size(), 3u);
+    EXPECT_EQ((*p.depth().cgroups.get())[0], (psi::CgroupEntry{12, "pids", "/system.slice/docker-" + kId + ".scope"}));
+    EXPECT_EQ((*p.depth().cgroups.get())[2].controllers, "name=systemd");
+    EXPECT_EQ(p.depth().container_runtime.value(), "docker");
+    EXPECT_EQ(p.depth().container_id.value(), kId);
+    EXPECT_EQ(p.depth().pod_uid.value(), "");
+    EXPECT_EQ(p.depth().lxc_name.status(), AttrStatus::not_available);
+    ASSERT_TRUE(p.depth().namespaces.ok());
+    for (std::size_t i = 0; i < psi::kNsTypeCount; ++i) EXPECT_EQ(p.depth().namespaces.get()->inode[i], 100 + i);
+    EXPECT_EQ((*p.depth().namespaces.get())[NsType::uts], 108u);
 }
 
 TEST(DepthNsReader, KubepodsCgroupfsAndCrioSystemd) {
@@ -100,19 +100,19 @@ TEST(DepthNsReader, KubepodsCgroupfsAndCrioSystemd) {
     fx.add_process(13, "podman");
     fx.write("13/cgroup", "0::/machine.slice/libpod-" + kId + ".scope/container\n");
     psi::ProcessInfo a = read_one(fx, 11, Group::cgroup);
-    EXPECT_EQ(a.container_runtime.value(), "kubepods");
-    EXPECT_EQ(a.container_id.value(), kId);
-    EXPECT_EQ(a.pod_uid.value(), uid);
-    EXPECT_TRUE(a.cgroups.ok());
-    EXPECT_TRUE(a.cgroups.get()->empty());
+    EXPECT_EQ(a.depth().container_runtime.value(), "kubepods");
+    EXPECT_EQ(a.depth().container_id.value(), kId);
+    EXPECT_EQ(a.depth().pod_uid.value(), uid);
+    EXPECT_TRUE(a.depth().cgroups.ok());
+    EXPECT_TRUE(a.depth().cgroups.get()->empty());
     psi::ProcessInfo b = read_one(fx, 12, Group::cgroup);
-    EXPECT_EQ(b.container_runtime.value(), "cri-o");
-    EXPECT_EQ(b.container_id.value(), kId);
-    EXPECT_EQ(b.pod_uid.value(), uid);
+    EXPECT_EQ(b.depth().container_runtime.value(), "cri-o");
+    EXPECT_EQ(b.depth().container_id.value(), kId);
+    EXPECT_EQ(b.depth().pod_uid.value(), uid);
     psi::ProcessInfo c = read_one(fx, 13, Group::cgroup);
-    EXPECT_EQ(c.container_runtime.value(), "podman");
+    EXPECT_EQ(c.depth().container_runtime.value(), "podman");
     // Only the cgroup group was asked for: the namespaces stay unread.
-    EXPECT_EQ(c.namespaces.status(), AttrStatus::not_read);
+    EXPECT_EQ(c.depth().namespaces.status(), AttrStatus::not_read);
 }
 
 TEST(DepthNsReader, LxcAndV1OnlyHost) {
@@ -122,11 +122,11 @@ TEST(DepthNsReader, LxcAndV1OnlyHost) {
     // LXC 4 on a v1-only host: no "0::" line, so no unified path.
     fx.write("20/cgroup", "2:memory:/lxc.payload.web1/init.scope\n1:name=systemd:/lxc.payload.web1/init.scope\n");
     psi::ProcessInfo p = read_one(fx, 20, Group::cgroup);
-    EXPECT_EQ(p.cgroup.status(), AttrStatus::not_available);
-    EXPECT_EQ(p.cgroups.get()->size(), 2u);
-    EXPECT_EQ(p.container_runtime.value(), "lxc");
-    EXPECT_EQ(p.container_id.value(), "web1");
-    EXPECT_EQ(p.lxc_name.value(), "web1");
+    EXPECT_EQ(p.depth().cgroup.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().cgroups.get()->size(), 2u);
+    EXPECT_EQ(p.depth().container_runtime.value(), "lxc");
+    EXPECT_EQ(p.depth().container_id.value(), "web1");
+    EXPECT_EQ(p.depth().lxc_name.value(), "web1");
 }
 
 TEST(DepthNsReader, HostProcessIsInNoContainer) {
@@ -135,10 +135,10 @@ TEST(DepthNsReader, HostProcessIsInNoContainer) {
     fx.add_process(30, "sshd");
     fx.write("30/cgroup", "0::/system.slice/ssh.service\n");
     psi::ProcessInfo p = read_one(fx, 30, Group::cgroup);
-    EXPECT_EQ(p.cgroup.value(), "/system.slice/ssh.service");
-    EXPECT_EQ(p.container_runtime.value(), "");
-    EXPECT_EQ(p.container_id.value(), "");
-    EXPECT_EQ(p.pod_uid.value(), "");
+    EXPECT_EQ(p.depth().cgroup.value(), "/system.slice/ssh.service");
+    EXPECT_EQ(p.depth().container_runtime.value(), "");
+    EXPECT_EQ(p.depth().container_id.value(), "");
+    EXPECT_EQ(p.depth().pod_uid.value(), "");
 }
 
 TEST(DepthNsReader, MissingFilesAreNotAvailable) {
@@ -148,8 +148,8 @@ TEST(DepthNsReader, MissingFilesAreNotAvailable) {
     fx.add_system_files();
     fx.add_process(40, "prog");
     psi::ProcessInfo p = read_one(fx, 40);
-    for (auto s : {p.cgroup.status(), p.cgroups.status(), p.container_id.status(), p.container_runtime.status(),
-                   p.pod_uid.status(), p.lxc_name.status(), p.namespaces.status()})
+    for (auto s : {p.depth().cgroup.status(), p.depth().cgroups.status(), p.depth().container_id.status(), p.depth().container_runtime.status(),
+                   p.depth().pod_uid.status(), p.depth().lxc_name.status(), p.depth().namespaces.status()})
         EXPECT_EQ(s, AttrStatus::not_available);
     EXPECT_TRUE(p.groups_read.contains(kBoth));
 }
@@ -160,10 +160,10 @@ TEST(DepthNsReader, OldKernelWithoutTimeNamespaces) {
     fx.add_process(50, "prog");
     add_ns_links(fx, 50, /*with_time=*/false);
     psi::ProcessInfo p = read_one(fx, 50, Group::ns);
-    ASSERT_TRUE(p.namespaces.ok());
-    EXPECT_EQ((*p.namespaces.get())[NsType::time], 0u);
-    EXPECT_EQ((*p.namespaces.get())[NsType::time_for_children], 0u);
-    EXPECT_EQ((*p.namespaces.get())[NsType::ipc], 100u);
+    ASSERT_TRUE(p.depth().namespaces.ok());
+    EXPECT_EQ((*p.depth().namespaces.get())[NsType::time], 0u);
+    EXPECT_EQ((*p.depth().namespaces.get())[NsType::time_for_children], 0u);
+    EXPECT_EQ((*p.depth().namespaces.get())[NsType::ipc], 100u);
 }
 
 TEST(DepthNsReader, DamagedLinksAreSkipped) {
@@ -174,10 +174,10 @@ TEST(DepthNsReader, DamagedLinksAreSkipped) {
     fx.symlink("60/ns/ipc", "ipc:[x]");
     fx.symlink("60/ns/mnt", "mnt:[7]");
     psi::ProcessInfo p = read_one(fx, 60, Group::ns);
-    ASSERT_TRUE(p.namespaces.ok());
-    EXPECT_EQ((*p.namespaces.get())[NsType::uts], 0u);
-    EXPECT_EQ((*p.namespaces.get())[NsType::ipc], 0u);
-    EXPECT_EQ((*p.namespaces.get())[NsType::mnt], 7u);
+    ASSERT_TRUE(p.depth().namespaces.ok());
+    EXPECT_EQ((*p.depth().namespaces.get())[NsType::uts], 0u);
+    EXPECT_EQ((*p.depth().namespaces.get())[NsType::ipc], 0u);
+    EXPECT_EQ((*p.depth().namespaces.get())[NsType::mnt], 7u);
 }
 
 TEST(DepthNsReader, ZombieHasNoNamespaces) {
@@ -188,7 +188,7 @@ TEST(DepthNsReader, ZombieHasNoNamespaces) {
     fx.add_process(70, "defunct", z);
     fx.mkdir("70/ns");  // the links exist but readlink fails (no nsproxy)
     psi::ProcessInfo p = read_one(fx, 70, Group::ns);
-    EXPECT_EQ(p.namespaces.status(), AttrStatus::not_available);
+    EXPECT_EQ(p.depth().namespaces.status(), AttrStatus::not_available);
 }
 
 TEST(DepthNsReader, RegistryRows) {
@@ -212,23 +212,23 @@ std::string slurp(const char* path) {
 TEST(DepthNsLive, SelfAgainstTheKernel) {
     psi::System sys;
     psi::ProcessInfo p = sys.process(static_cast<int>(::getpid()), kBoth);
-    ASSERT_TRUE(p.namespaces.ok());
+    ASSERT_TRUE(p.depth().namespaces.ok());
     for (std::size_t i = 0; i < psi::kNsTypeCount; ++i) {
         std::string path = "/proc/self/ns/" + std::string(psi::ns_type_names[i]);
         struct stat sb{};
         if (::stat(path.c_str(), &sb) != 0) {
-            EXPECT_EQ(p.namespaces.get()->inode[i], 0u) << path;
+            EXPECT_EQ(p.depth().namespaces.get()->inode[i], 0u) << path;
             continue;
         }
-        EXPECT_EQ(p.namespaces.get()->inode[i], static_cast<std::uint64_t>(sb.st_ino)) << path;
+        EXPECT_EQ(p.depth().namespaces.get()->inode[i], static_cast<std::uint64_t>(sb.st_ino)) << path;
     }
     // The file's lines, rebuilt from the attributes.
     const std::string text = slurp("/proc/self/cgroup");
     std::string rebuilt;
-    ASSERT_TRUE(p.cgroups.ok());
-    for (const psi::CgroupEntry& h : *p.cgroups.get())
+    ASSERT_TRUE(p.depth().cgroups.ok());
+    for (const psi::CgroupEntry& h : *p.depth().cgroups.get())
         rebuilt += std::to_string(h.id) + ":" + h.controllers + ":" + h.path + "\n";
-    if (p.cgroup.ok()) rebuilt += "0::" + *p.cgroup.get() + "\n";
+    if (p.depth().cgroup.ok()) rebuilt += "0::" + *p.depth().cgroup.get() + "\n";
     else EXPECT_EQ(text.find("0::"), std::string::npos);
     EXPECT_EQ(rebuilt, text);
 }

@@ -280,14 +280,14 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
         format_path(path, pid, "attr/current");
         auto a = read_file(ctx, path, false);
         if (a.err == EINVAL) {
-            out.label.fail(AttrStatus::not_available, EINVAL);
+            out.depth().label.fail(AttrStatus::not_available, EINVAL);
         } else if (a.err) {
-            maybe_gone |= detail::record_attr_failure(out.label, a.err, kind);
+            maybe_gone |= detail::record_attr_failure(out.depth().label, a.err, kind);
         } else {
             std::string_view v = a.data;
             while (!v.empty() && (v.back() == '\n' || v.back() == '\0')) v.remove_suffix(1);
-            if (v.empty()) out.label.fail(AttrStatus::not_available);
-            else out.label.set(std::string(v));
+            if (v.empty()) out.depth().label.fail(AttrStatus::not_available);
+            else out.depth().label.set(std::string(v));
         }
     }
     // -- w-io: io, fds, smaps, oom, limits (read_depth_io.cpp) --

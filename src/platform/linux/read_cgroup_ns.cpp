@@ -16,30 +16,30 @@ namespace {
 
 // Every attribute of the cgroup group takes the status of a failed read.
 void fail_cgroup_attrs(ProcessInfo& out, AttrStatus s, int err) {
-    out.cgroup.fail(s, err);
-    out.cgroups.fail(s, err);
-    out.container_id.fail(s, err);
-    out.container_runtime.fail(s, err);
-    out.pod_uid.fail(s, err);
-    out.lxc_name.fail(s, err);
+    out.depth().cgroup.fail(s, err);
+    out.depth().cgroups.fail(s, err);
+    out.depth().container_id.fail(s, err);
+    out.depth().container_runtime.fail(s, err);
+    out.depth().pod_uid.fail(s, err);
+    out.depth().lxc_name.fail(s, err);
 }
 
 void fill_cgroup(std::string_view text, ProcessInfo& out) {
     const linux_proc::CgroupInfo info = linux_proc::parse_cgroup(text);
     // A v1-only host (or a kernel before 4.5, which has no unified
     // hierarchy) prints no "0::" line: there is no v2 path to give.
-    if (info.unified) out.cgroup.set(std::string(*info.unified));
-    else out.cgroup.fail(AttrStatus::not_available);
-    auto& v1 = out.cgroups.emplace();
+    if (info.unified) out.depth().cgroup.set(std::string(*info.unified));
+    else out.depth().cgroup.fail(AttrStatus::not_available);
+    auto& v1 = out.depth().cgroups.emplace();
     v1.clear();
     v1.reserve(info.v1.size());
     for (const auto& h : info.v1) v1.push_back(CgroupEntry{h.id, std::string(h.controllers), std::string(h.path)});
     const linux_proc::Container c = linux_proc::detect_container(info);
-    out.container_id.set(std::string(c.id));
-    out.container_runtime.set(std::string(linux_proc::container_runtime_name(c.runtime)));
-    out.pod_uid.set(c.pod_uid);
-    if (auto lxc = linux_proc::procps_lxc_name(text)) out.lxc_name.set(std::string(*lxc));
-    else out.lxc_name.fail(AttrStatus::not_available);
+    out.depth().container_id.set(std::string(c.id));
+    out.depth().container_runtime.set(std::string(linux_proc::container_runtime_name(c.runtime)));
+    out.depth().pod_uid.set(c.pod_uid);
+    if (auto lxc = linux_proc::procps_lxc_name(text)) out.depth().lxc_name.set(std::string(*lxc));
+    else out.depth().lxc_name.fail(AttrStatus::not_available);
 }
 
 }  // namespace
@@ -50,8 +50,8 @@ bool read_cgroup_group(Context& ctx, int pid, const detail::ProcessKind& kind, P
     // proc_cgroup_show is a single_open seq_file: the whole text in one read.
     auto r = linux_proc::read_file(ctx, path, true);
     if (r.err) {
-        const bool gone = detail::record_attr_failure(out.cgroup, r.err, kind);
-        fail_cgroup_attrs(out, out.cgroup.status(), r.err);
+        const bool gone = detail::record_attr_failure(out.depth().cgroup, r.err, kind);
+        fail_cgroup_attrs(out, out.depth().cgroup.status(), r.err);
         return gone;
     }
     try {
@@ -93,10 +93,10 @@ bool read_ns_group(Context& ctx, int pid, const detail::ProcessKind& kind, Proce
         any = true;
     }
     if (any) {
-        out.namespaces.set(ns);
+        out.depth().namespaces.set(ns);
         return false;
     }
-    return detail::record_attr_failure(out.namespaces, first_err, kind);
+    return detail::record_attr_failure(out.depth().namespaces, first_err, kind);
 }
 
 }  // namespace psi::backend

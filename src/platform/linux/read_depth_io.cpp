@@ -30,10 +30,10 @@ bool read_io(Context& ctx, int pid, const detail::ProcessKind& kind, ProcessInfo
     char path[posix::kPathMax];
     format_path(path, pid, "io");
     auto r = read_file(ctx, path, true);
-    if (r.err) return detail::record_attr_failure(out.io_counters, r.err, kind);
+    if (r.err) return detail::record_attr_failure(out.depth().io_counters, r.err, kind);
     auto c = linux_proc::parse_io(r.data);
     if (!c.complete()) {
-        out.io_counters.fail(AttrStatus::not_available, EPROTO);
+        out.depth().io_counters.fail(AttrStatus::not_available, EPROTO);
         return false;
     }
     IoCounters v;
@@ -44,7 +44,7 @@ bool read_io(Context& ctx, int pid, const detail::ProcessKind& kind, ProcessInfo
     v.read_chars = *c.rchar;
     v.write_chars = *c.wchar;
     v.cancelled_write_bytes = *c.cancelled_write_bytes;
-    out.io_counters.set(v);
+    out.depth().io_counters.set(v);
     return false;
 }
 
@@ -55,7 +55,7 @@ bool read_num_fds(Context& ctx, int pid, const detail::ProcessKind& kind, Proces
     char path[posix::kPathMax];
     format_path(path, pid, "fd");
     int fd = ::openat(ctx.proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return detail::record_attr_failure(out.num_fds, errno, kind);
+    if (fd < 0) return detail::record_attr_failure(out.depth().num_fds, errno, kind);
     alignas(8) char buf[16384];
     std::uint64_t count = 0;
     int err = 0;
@@ -81,9 +81,9 @@ bool read_num_fds(Context& ctx, int pid, const detail::ProcessKind& kind, Proces
         }
     }
     ::close(fd);
-    if (err == EOVERFLOW) out.num_fds.fail(AttrStatus::not_available, EOVERFLOW);
-    else if (err) return detail::record_attr_failure(out.num_fds, err, kind);
-    else out.num_fds.set(count);
+    if (err == EOVERFLOW) out.depth().num_fds.fail(AttrStatus::not_available, EOVERFLOW);
+    else if (err) return detail::record_attr_failure(out.depth().num_fds, err, kind);
+    else out.depth().num_fds.set(count);
     return false;
 }
 
@@ -95,13 +95,13 @@ bool read_smaps(Context& ctx, int pid, const detail::ProcessKind& kind, ProcessI
     format_path(path, pid, "smaps_rollup");
     auto r = read_file(ctx, path, true);
     auto fail_all = [&](AttrStatus s, int e) {
-        out.uss.fail(s, e);
-        out.pss.fail(s, e);
-        out.swap_pss.fail(s, e);
+        out.depth().uss.fail(s, e);
+        out.depth().pss.fail(s, e);
+        out.depth().swap_pss.fail(s, e);
     };
     if (r.err) {
-        bool gone = detail::record_attr_failure(out.uss, r.err, kind);
-        fail_all(out.uss.status(), r.err);
+        bool gone = detail::record_attr_failure(out.depth().uss, r.err, kind);
+        fail_all(out.depth().uss.status(), r.err);
         return gone;
     }
     auto s = linux_proc::parse_smaps_rollup(r.data);
@@ -110,11 +110,11 @@ bool read_smaps(Context& ctx, int pid, const detail::ProcessKind& kind, ProcessI
         fail_all(AttrStatus::not_available, r.data.empty() ? 0 : EPROTO);
         return false;
     }
-    out.uss.set(*uss);
-    out.pss.set(*s.pss);
+    out.depth().uss.set(*uss);
+    out.depth().pss.set(*s.pss);
     // SwapPss appeared in Linux 4.3; smaps_rollup is newer, so it is there.
-    if (s.swap_pss) out.swap_pss.set(*s.swap_pss);
-    else out.swap_pss.fail(AttrStatus::not_available);
+    if (s.swap_pss) out.depth().swap_pss.set(*s.swap_pss);
+    else out.depth().swap_pss.fail(AttrStatus::not_available);
     return false;
 }
 
@@ -138,7 +138,7 @@ bool read_limits(Context& ctx, int pid, const detail::ProcessKind& kind, Process
     char path[posix::kPathMax];
     format_path(path, pid, "limits");
     auto r = read_file(ctx, path, true);
-    if (r.err) return detail::record_attr_failure(out.rlimits, r.err, kind);
+    if (r.err) return detail::record_attr_failure(out.depth().rlimits, r.err, kind);
     auto rows = linux_proc::parse_limits(r.data);
     ResourceLimits v;
     v.reserve(rows.size());
@@ -146,8 +146,8 @@ bool read_limits(Context& ctx, int pid, const detail::ProcessKind& kind, Process
         if (!rows[i]) continue;
         v.push_back(ResourceLimit{std::string(linux_proc::kRlimitNames[i]), rows[i]->soft, rows[i]->hard});
     }
-    if (v.empty()) out.rlimits.fail(AttrStatus::not_available, EPROTO);
-    else out.rlimits.set(std::move(v));
+    if (v.empty()) out.depth().rlimits.fail(AttrStatus::not_available, EPROTO);
+    else out.depth().rlimits.set(std::move(v));
     return false;
 }
 
@@ -159,8 +159,8 @@ bool read_depth_io(Context& ctx, int pid, Groups groups, const detail::ProcessKi
     if (groups.has(Group::fds)) gone |= read_num_fds(ctx, pid, kind, out);
     if (groups.has(Group::smaps)) gone |= read_smaps(ctx, pid, kind, out);
     if (groups.has(Group::oom)) {
-        gone |= read_int_file(ctx, pid, "oom_score", out.oom_score, kind);
-        gone |= read_int_file(ctx, pid, "oom_score_adj", out.oom_score_adj, kind);
+        gone |= read_int_file(ctx, pid, "oom_score", out.depth().oom_score, kind);
+        gone |= read_int_file(ctx, pid, "oom_score_adj", out.depth().oom_score_adj, kind);
     }
     if (groups.has(Group::limits)) gone |= read_limits(ctx, pid, kind, out);
     return gone;
