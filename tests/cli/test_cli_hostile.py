@@ -32,13 +32,13 @@ CHAIN_DEPTH = 100_000
 # Columns for the chain listings: a line holds at most this many cells, so
 # 100,000 rows stay a few MB (unlimited width would draw every level).
 CHAIN_COLS = 120
-# Linear, not small: psi-ps needs ~235 MB for the 100,000-process chain
-# (measured with this test: about 2.4 KB per process, the ProcessInfo
-# table, which the process-depth attributes grew from ~1.1 KB; shrinking
-# the row again is planned). A quadratic walk is far above this: the
+# Linear, not small: psi-ps needs ~120 MB for the 100,000-process chain
+# (about 1.2 KB per process: the 984-byte ProcessInfo row, whose
+# process-depth attributes live apart and are not read here, plus its
+# strings and the layout's tree). A quadratic walk is far above this: the
 # recursive walk it replaced died of SIGSEGV at 60,000 levels and its
 # per-row prefix copies took 827 MB at 40,000.
-MAX_RSS_KB = 400 * 1024
+MAX_RSS_KB = 200 * 1024
 
 
 def _stat_line(pid: int, comm: bytes, state: bytes, ppid: int) -> bytes:

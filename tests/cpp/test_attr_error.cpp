@@ -2,6 +2,8 @@
 // error codes and the exception, Groups, status letters, derived attributes.
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include <cerrno>
 #include <set>
 #include <string>
@@ -216,6 +218,40 @@ TEST(ProcessInfoDerived, MemoryFootprintCountsStrings) {
     p.args.set({std::string(10000, 'a'), std::string(5000, 'b')});
     p.env.set({{"K", std::string(3000, 'v')}});
     EXPECT_GE(p.memory_footprint(), empty + 18000);
+}
+
+// The spec's memory target: a snapshot costs under 1 KiB per process plus
+// its strings. The depth groups' attributes live in ProcessDepth, allocated
+// only for a row that read one of them.
+TEST(ProcessInfoSize, RowStaysUnderOneKiB) {
+    static_assert(sizeof(psi::ProcessInfo) <= 1024, "ProcessInfo grew past 1 KiB per row");
+    psi::ProcessInfo p;
+    EXPECT_FALSE(p.has_depth());
+    const psi::ProcessInfo& cp = p;
+    // Reading a depth attribute of a row without depth allocates nothing
+    // and says not_read.
+    EXPECT_EQ(cp.depth().io_counters.status(), AttrStatus::not_read);
+    EXPECT_EQ(cp.depth().cgroup.status(), AttrStatus::not_read);
+    EXPECT_FALSE(p.has_depth());
+    EXPECT_EQ(p.memory_footprint(), sizeof(psi::ProcessInfo));
+    p.depth().num_fds.set(7);
+    EXPECT_TRUE(p.has_depth());
+    EXPECT_EQ(p.memory_footprint(), sizeof(psi::ProcessInfo) + sizeof(psi::ProcessDepth));
+    // A copy is a value: its depth is its own.
+    psi::ProcessInfo q = p;
+    q.depth().num_fds.set(9);
+    EXPECT_EQ(*p.depth().num_fds.get(), 7u);
+    EXPECT_EQ(*q.depth().num_fds.get(), 9u);
+    psi::ProcessInfo r = std::move(q);
+    EXPECT_EQ(*std::as_const(r).depth().num_fds.get(), 9u);
+    r = p;
+    EXPECT_EQ(*r.depth().num_fds.get(), 7u);
+    // The OS error survives its 16-bit storage for every errno there is.
+    psi::Attr<int> a;
+    a.fail(AttrStatus::insufficient_privs, EACCES);
+    EXPECT_EQ(a.os_error(), EACCES);
+    a.fail(AttrStatus::not_available, 4095);
+    EXPECT_EQ(a.os_error(), 4095);
 }
 
 TEST(ProcessTable, FindIsByPid) {
