@@ -20,6 +20,18 @@
 
 namespace {
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+
 using psi::OpenFile;
 using psi_test::open_fixture;
 using psi_test::ProcFixture;
@@ -299,7 +311,9 @@ TEST(OpenFilesLive, ManyDescriptorsCostTheResultOnly) {
             if (got[i].fd != want[i] || got[i].path != file) ::_exit(6);
         const long grown_kib = after.ru_maxrss - before.ru_maxrss;
         std::fprintf(stderr, "%d descriptors: peak grew by %ld KiB\n", kFds, grown_kib);
-        if (grown_kib > kFds * 16 / 1024) ::_exit(7);  // half of a list of names
+        // ASan's allocator and fake stacks grow the peak on their own
+        // (about 300 KiB here): the bound is checked without sanitizers.
+        if (!kSanitized && grown_kib > kFds * 16 / 1024) ::_exit(7);  // half of a list of names
         ::_exit(0);
     }
     int status = 0;
