@@ -15,6 +15,8 @@
 
 namespace psi_py {
 
+void register_open_files(py::module_& m);  // -- x-openfiles (open_files.cpp)
+
 namespace {
 
 std::string subject(const PyProcess& p) { return "pid " + std::to_string(p.info.pid); }
@@ -229,6 +231,7 @@ void register_process(py::module_& m) {
         .def("__repr__", &repr);
     install_process_attributes(cls);
     m.attr("IoCounters") = io_counters_type();  // -- w-io --
+    register_open_files(m);  // -- x-openfiles: Process.open_files(), OpenFile --
 
     py::tuple names(process_attribute_names().size());
     std::size_t i = 0;

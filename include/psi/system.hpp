@@ -18,6 +18,7 @@
 
 #include "psi/attr.hpp"
 #include "psi/error.hpp"
+#include "psi/open_files.hpp"  // -- x-openfiles
 #include "psi/process.hpp"
 #include "psi/sysinfo.hpp"
 #include "psi/timespec.hpp"
@@ -253,6 +254,24 @@ public:
     // Name of a uid/gid, cached for this System; decimal id when unnamed.
     const std::string& user_name(std::uint32_t uid);
     const std::string& group_name(std::uint32_t gid);
+
+    // -- x-openfiles: the regular files a process has open (psi/open_files.hpp) --
+    // By ascending descriptor. The process's identity is checked before and
+    // after the read: no_such_process when it is gone or its pid was reused
+    // (then nothing is returned: a list read across an exit or a reuse could
+    // hold another process's files). A descriptor closed while the list is
+    // read is left out. insufficient_privs without ptrace read access to the
+    // process (proc(5): /proc/PID/fd is then unreadable); parse_error when
+    // an fdinfo file cannot be read as proc(5) describes it;
+    // attr_not_implemented where the backend cannot list descriptors
+    // (macOS, Solaris for now). A thread row (tid set) reads that thread's
+    // descriptor table (the process's, unless the thread was made without
+    // CLONE_FILES).
+    std::vector<OpenFile> open_files(const ProcessInfo& proc);
+    std::vector<OpenFile> open_files(const ProcessInfo& proc, std::error_code& ec);
+    // The same for whatever process holds `pid` now.
+    std::vector<OpenFile> open_files(std::int64_t pid);
+    std::vector<OpenFile> open_files(std::int64_t pid, std::error_code& ec);
 
     struct Impl;
 

@@ -280,6 +280,8 @@ class Process:
     def supplementary_groups(self) -> Tuple[int, ...]: ...
     @property
     def cpu_affinity(self) -> Tuple[int, ...]: ...
+    # -- x-openfiles --
+    def open_files(self) -> List[OpenFile]: ...
 
 # -- w-io: the io_counters value --
 class IoCounters(NamedTuple):
@@ -290,6 +292,14 @@ class IoCounters(NamedTuple):
     read_chars: int
     write_chars: int
     cancelled_write_bytes: int
+
+# -- x-openfiles: Process.open_files() entries --
+class OpenFile(NamedTuple):
+    path: str
+    fd: int
+    position: int
+    mode: str
+    flags: int
 
 PROCESS_ATTRIBUTES: Tuple[str, ...]
 PROC_STATUS_RUNNING: int

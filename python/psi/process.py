@@ -25,6 +25,7 @@ from psi._core import (
     status_name,
 )
 from psi._core import TimeSpec
+from psi._core import OpenFile  # -- x-openfiles
 from psi._exceptions import NoSuchProcessError
 from psi._rates import ProcessRates, TableRates
 
@@ -52,6 +53,7 @@ __all__ = [
     "ThreadTable",
     "status_letter",
     "status_name",
+    "OpenFile",  # -- x-openfiles
 ]
 
 

@@ -127,4 +127,14 @@ void close_handle(int handle) noexcept;
 // no reader function calls it.
 std::error_code zone_name(Context& ctx, int zoneid, std::string& out);
 
+// -- x-openfiles: a process's open regular files --
+// Appends to `out` the descriptors of `pid` (of the process identify last
+// saw; the core checks its identity before and after) that refer to regular
+// files, in any order. A descriptor that closes while it is read is left
+// out. no_such_process when the process's descriptor table is gone;
+// insufficient_privs when the OS refuses to show it; parse_error for a
+// descriptor record that cannot be read; attr_not_implemented where the
+// backend cannot list descriptors.
+std::error_code open_files(Context& ctx, int pid, std::vector<OpenFile>& out);
+
 }  // namespace psi::backend

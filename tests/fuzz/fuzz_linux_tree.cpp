@@ -8,7 +8,9 @@
 //
 // Input: segments separated by "@@\n", in this order: PID/stat, PID/statm,
 // PID/status, PID/cmdline, PID/environ, stat (btime), uptime, loadavg,
-// mounts, PID/wchan (last, so older corpus entries keep their meaning). A
+// mounts, PID/wchan (last, so older corpus entries keep their meaning),
+// PID/fdinfo/3 (-- x-openfiles: fd/3 links to a regular file of the tree,
+// fd/4 to one with no fdinfo, a descriptor closed mid-read). A
 // missing segment leaves that file absent (ENOENT), which the
 // backend must also survive.
 #include <fcntl.h>
@@ -27,10 +29,11 @@
 namespace {
 
 constexpr int kPid = 4242;
-constexpr std::array<const char*, 10> kFiles = {"4242/stat",   "4242/statm", "4242/status",
+constexpr std::array<const char*, 11> kFiles = {"4242/stat",   "4242/statm", "4242/status",
                                                 "4242/cmdline", "4242/environ", "stat",
                                                 "uptime",      "loadavg",    "mounts",
-                                                "4242/wchan"};
+                                                "4242/wchan",
+                                                "4242/fdinfo/3"};  // -- x-openfiles
 
 psi_test::ProcFixture& fixture() {
     static psi_test::ProcFixture fx;  // one tree, rewritten by every input
@@ -71,6 +74,8 @@ void read_everything(psi::System& sys) {
     (void)sys.boot_time(ec);
     (void)sys.uptime(ec);
     (void)sys.mounts(true, ec);
+    // -- x-openfiles: the descriptor walk over the fuzzed fdinfo.
+    for (const psi::OpenFile& f : sys.open_files(kPid, ec)) (void)f.path.size();
     // The sampler's re-read path (pread of a kept stat descriptor) on the
     // same bytes: it lives across inputs, so each input's stat is read
     // through the descriptor the previous input opened. And rates between
@@ -86,6 +91,11 @@ void read_everything(psi::System& sys) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     static bool made = [] {
         fixture().mkdir("4242/task/4242");
+        // -- x-openfiles: fd/3 and fd/4 hold a regular file of the tree.
+        fixture().mkdir("4242/fdinfo");
+        fixture().write("file", "data");
+        fixture().symlink("4242/fd/3", fixture().path("file"));
+        fixture().symlink("4242/fd/4", fixture().path("file"));
         return true;
     }();
     (void)made;

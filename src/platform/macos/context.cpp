@@ -172,3 +172,12 @@ ContextPtr open_tasks(const Context&, int, std::error_code& ec) {
 }
 
 }  // namespace psi::backend
+
+// -- x-openfiles: open_files is not implemented on macOS yet --
+namespace psi::backend {
+
+std::error_code open_files(Context&, int, std::vector<OpenFile>&) {
+    return make_error_code(errc::attr_not_implemented);
+}
+
+}  // namespace psi::backend
