@@ -349,4 +349,78 @@ TEST(MacosSched, MachPolicies) {
     for (int v : {0, 3, 5, 8, -1, INT_MAX}) EXPECT_EQ(mac::policy_from_mach(v), psi::SchedPolicy::unknown) << v;
 }
 
+// -- x-macos: process depth (issue 12) --
+
+TEST(MacosDepth, FaultsSplitAsXnuGetrusage) {
+    // kern_resource.c calcru: ru_minflt = faults - pageins, ru_majflt = pageins.
+    EXPECT_EQ(mac::split_faults(1000, 7), (mac::Faults{993, 7}));
+    EXPECT_EQ(mac::split_faults(0, 0), (mac::Faults{0, 0}));
+    EXPECT_EQ(mac::split_faults(5, 5), (mac::Faults{0, 5}));
+    // Page-ins counted outside a fault (wiring) can exceed the faults.
+    EXPECT_EQ(mac::split_faults(3, 9), (mac::Faults{0, 9}));
+    EXPECT_EQ(mac::split_faults(INT32_MAX - 1, 1), (mac::Faults{INT32_MAX - 2u, 1}));
+}
+
+TEST(MacosDepth, ClampedOrNegativeFaultsAreNotSplit) {
+    // proc_pidinfo clamps pti_faults to INT32_MAX; older kernels wrapped it.
+    EXPECT_EQ(mac::split_faults(INT32_MAX, 10), std::nullopt);
+    EXPECT_EQ(mac::split_faults(-5, 10), std::nullopt);
+    EXPECT_EQ(mac::split_faults(10, -1), std::nullopt);
+}
+
+// A rusage_info_v2 laid out as <sys/resource.h> declares it: uuid[16], then
+// 18 uint64_t in declaration order (native byte order).
+std::string rusage_v2(const std::uint64_t (&fields)[18]) {
+    std::string raw(16, '\x5a');  // ri_uuid: any bytes
+    for (std::uint64_t f : fields) raw.append(reinterpret_cast<const char*>(&f), sizeof f);
+    return raw;
+}
+
+TEST(MacosDepth, IoFromRusageV2) {
+    // ri_user_time .. ri_child_elapsed_abstime hold distinct decoys; the last
+    // two are ri_diskio_bytesread and ri_diskio_byteswritten.
+    std::uint64_t f[18];
+    for (int i = 0; i < 18; ++i) f[i] = 1000 + static_cast<std::uint64_t>(i);
+    f[16] = 4096 * 3;
+    f[17] = (std::uint64_t{1} << 40) + 512;
+    const std::string raw = rusage_v2(f);
+    ASSERT_EQ(raw.size(), mac::kRusageV2Size);
+    auto io = mac::io_from_rusage_v2(raw);
+    ASSERT_TRUE(io);
+    EXPECT_EQ(io->read_bytes, 4096u * 3);
+    EXPECT_EQ(io->write_bytes, (std::uint64_t{1} << 40) + 512);
+    // What macOS does not count stays 0 (docs/macos.md).
+    EXPECT_EQ(io->read_count, 0u);
+    EXPECT_EQ(io->write_count, 0u);
+    EXPECT_EQ(io->read_chars, 0u);
+    EXPECT_EQ(io->write_chars, 0u);
+    EXPECT_EQ(io->cancelled_write_bytes, 0u);
+    // A longer buffer (a later rusage_info version) reads the same fields.
+    auto longer = mac::io_from_rusage_v2(raw + std::string(64, '\xff'));
+    ASSERT_TRUE(longer);
+    EXPECT_EQ(*longer, *io);
+}
+
+TEST(MacosDepth, IoFromShortRusageIsNotAvailable) {
+    std::uint64_t f[18] = {};
+    const std::string raw = rusage_v2(f);
+    for (std::size_t n : {std::size_t{0}, std::size_t{16}, mac::kRusageV2DiskioWritten, mac::kRusageV2Size - 1})
+        EXPECT_EQ(mac::io_from_rusage_v2(std::string_view(raw).substr(0, n)), std::nullopt) << n;
+}
+
+TEST(MacosDepth, FdCountFromListBytes) {
+    // One 8-byte proc_fdinfo per open descriptor.
+    EXPECT_EQ(mac::fd_count(0, 160), 0u);  // no descriptor at all
+    EXPECT_EQ(mac::fd_count(3 * 8, 160), 3u);
+    EXPECT_EQ(mac::fd_count(19 * 8, 160), 19u);
+}
+
+TEST(MacosDepth, FdCountThatMayBeCutOrIsDamaged) {
+    EXPECT_EQ(mac::fd_count(160, 160), std::nullopt);  // filled the buffer: ask again with more room
+    EXPECT_EQ(mac::fd_count(168, 160), std::nullopt);
+    EXPECT_EQ(mac::fd_count(-1, 160), std::nullopt);
+    EXPECT_EQ(mac::fd_count(12, 160), std::nullopt);  // not whole records
+    EXPECT_EQ(mac::fd_count(0, 0), std::nullopt);
+}
+
 }  // namespace

@@ -47,6 +47,8 @@ struct Context {
     // PROC_PIDLISTTHREADS buffer (thread handles), reused.
     std::vector<std::uint64_t> threads;
     long page_size = 4096;
+    // -- x-macos: PROC_PIDLISTFDS buffer (8-byte proc_fdinfo records), reused.
+    std::vector<std::uint64_t> fd_buf;
     // The row identify chose (a listing's or `row_scratch`, read afresh),
     // for the read_groups call that follows (backend_process.hpp).
     kinfo_proc row_scratch{};

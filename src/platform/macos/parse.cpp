@@ -189,4 +189,27 @@ SchedPolicy policy_from_mach(int policy) noexcept {
     }
 }
 
+// -- x-macos: process depth (issue 12) --
+
+std::optional<Faults> split_faults(std::int32_t pti_faults, std::int32_t pti_pageins) noexcept {
+    if (pti_faults < 0 || pti_faults == INT32_MAX || pti_pageins < 0) return std::nullopt;
+    const auto faults = static_cast<std::uint64_t>(pti_faults), pageins = static_cast<std::uint64_t>(pti_pageins);
+    return Faults{faults > pageins ? faults - pageins : 0, pageins};
+}
+
+std::optional<IoCounters> io_from_rusage_v2(std::string_view raw) noexcept {
+    if (raw.size() < kRusageV2Size) return std::nullopt;
+    IoCounters io;
+    std::memcpy(&io.read_bytes, raw.data() + kRusageV2DiskioRead, sizeof io.read_bytes);
+    std::memcpy(&io.write_bytes, raw.data() + kRusageV2DiskioWritten, sizeof io.write_bytes);
+    return io;
+}
+
+std::optional<std::uint64_t> fd_count(int bytes, std::size_t capacity) noexcept {
+    if (bytes < 0) return std::nullopt;
+    const auto n = static_cast<std::size_t>(bytes);
+    if (n % kFdInfoSize != 0 || n >= capacity) return std::nullopt;
+    return n / kFdInfoSize;
+}
+
 }  // namespace psi::macos

@@ -158,4 +158,49 @@ inline bool is_remote(std::uint32_t flags) noexcept { return (flags & kMntLocal)
 // other value unknown.
 SchedPolicy policy_from_mach(int policy) noexcept;
 
+// -- x-macos: process depth (issue 12) --
+
+// Page faults from proc_taskinfo (PROC_PIDTASKINFO / PROC_PIDTASKALLINFO).
+// pti_faults counts every call of the VM fault handler (vm_fault_internal);
+// pti_pageins the pages paged in from a pager (a file, or the default
+// pager), each counted once, at the fault that first used it, also when a
+// cluster read brought it in for an earlier fault. Decompressions from the
+// compressor are not page-ins. XNU's own getrusage(2) splits them this way
+// (bsd/kern/kern_resource.c calcru: ru_minflt = faults - pageins, ru_majflt
+// = pageins), and so does psi: major = pageins, minor = faults - pageins
+// (0 when page-ins counted outside a fault, e.g. while wiring memory, make
+// pageins the larger). proc_pidinfo clamps pti_faults to INT32_MAX (an
+// int32_t field): a clamped or negative count (older kernels truncated it)
+// gives nullopt, as the split would then be wrong.
+struct Faults {
+    std::uint64_t minor = 0, major = 0;
+    bool operator==(const Faults&) const = default;
+};
+std::optional<Faults> split_faults(std::int32_t pti_faults, std::int32_t pti_pageins) noexcept;
+
+// struct rusage_info_v2 (<sys/resource.h>, proc_pid_rusage(pid,
+// RUSAGE_INFO_V2, ...)): 16 bytes of uuid, then 18 uint64_t, the last two
+// ri_diskio_bytesread and ri_diskio_byteswritten. Restated so the decoder
+// reads raw bytes; the backend static_asserts the offsets.
+inline constexpr std::size_t kRusageV2Size = 160;
+inline constexpr std::size_t kRusageV2DiskioRead = 144;
+inline constexpr std::size_t kRusageV2DiskioWritten = 152;
+// IoCounters from a rusage_info_v2 as raw bytes (native byte order):
+// read_bytes / write_bytes are ri_diskio_bytesread / _byteswritten, the
+// bytes this task's threads read from and wrote to block devices
+// (XNU counts them where the I/O is issued, spec_strategy). macOS has no
+// per-process count of read/write calls, of bytes through them, or of
+// cancelled write-back: those members stay 0 (see docs/macos.md).
+// nullopt when fewer than kRusageV2Size bytes were given.
+std::optional<IoCounters> io_from_rusage_v2(std::string_view raw) noexcept;
+
+// proc_pidinfo(PROC_PIDLISTFDS) answer -> number of descriptors: one
+// struct proc_fdinfo (int32 fd, uint32 type: kFdInfoSize bytes) per open
+// descriptor. `bytes` is what the call returned for a buffer of `capacity`
+// bytes. nullopt when the answer may be cut (it filled the buffer: the
+// table grew since the size query, so ask again with more room) or makes no
+// sense (negative, not whole records, more than the buffer).
+inline constexpr std::size_t kFdInfoSize = 8;
+std::optional<std::uint64_t> fd_count(int bytes, std::size_t capacity) noexcept;
+
 }  // namespace psi::macos
