@@ -72,6 +72,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (io->read_count || io->write_count || io->read_chars || io->write_chars) __builtin_trap();
             if (auto n = mp::fd_count(w[2], static_cast<std::uint32_t>(w[3])))
                 if (*n * mp::kFdInfoSize >= static_cast<std::uint32_t>(w[3])) __builtin_trap();
+            {
+                std::vector<int> ids;
+                bool too_large = false;
+                if (mp::thread_ids(text, w[2], ids, too_large) && ids.size() * 8 >= text.size()) __builtin_trap();
+                for (int id : ids)
+                    if (id <= 0) __builtin_trap();
+            }
+            {
+                mp::ThreadRecord rec;
+                rec.user_ns = static_cast<std::uint64_t>(w[0]) << 20;
+                rec.system_ns = static_cast<std::uint64_t>(w[1]);
+                rec.run_state = w[2];
+                rec.policy = w[3];
+                rec.name = text.substr(0, std::min<std::size_t>(64, text.size()));
+                psi::ProcessInfo p;
+                mp::fill_thread(rec, p);
+                if (!p.name.get() || p.name.get()->size() > rec.name.size()) __builtin_trap();
+            }
             break;
         }
     }

@@ -423,4 +423,108 @@ TEST(MacosDepth, FdCountThatMayBeCutOrIsDamaged) {
     EXPECT_EQ(mac::fd_count(0, 0), std::nullopt);
 }
 
+// -- x-macos: threads (issue 14) --
+
+// A proc_threadinfo as XNU fills it (fill_taskthreadinfo): times in
+// nanoseconds, pth_name a 64-byte array.
+struct ThreadFixture {
+    char name[64] = {};
+    mac::ThreadRecord rec;
+    explicit ThreadFixture(const std::string& n, std::int32_t run_state) {
+        std::memcpy(name, n.data(), std::min(n.size(), sizeof name));
+        rec.name = std::string_view(name, sizeof name);
+        rec.run_state = run_state;
+    }
+};
+
+TEST(MacosThreads, NamedWaitingThread) {
+    ThreadFixture t("com.apple.main-thread", 3);  // TH_STATE_WAITING
+    t.rec.user_ns = 2'500'000'000;                // 2.5 s
+    t.rec.system_ns = 999'999'999;
+    t.rec.policy = 1;                             // POLICY_TIMESHARE
+    t.rec.curpri = 47;
+    t.rec.priority = 31;
+    psi::ProcessInfo p;
+    mac::fill_thread(t.rec, p);
+    EXPECT_EQ(*p.name.get(), "com.apple.main-thread");
+    EXPECT_EQ(*p.status.get(), ProcStatus::sleeping);
+    EXPECT_EQ(*p.status_letter.get(), 'S');
+    EXPECT_EQ(*p.utime.get(), TimeSpec(2, 500'000'000));
+    EXPECT_EQ(*p.stime.get(), TimeSpec(0, 999'999'999));
+    EXPECT_EQ(*p.kernel_priority.get(), 47);  // current, not base
+    EXPECT_EQ(*p.policy.get(), psi::SchedPolicy::other);
+}
+
+TEST(MacosThreads, RunStatesOfOneThread) {
+    const std::pair<int, mac::State> cases[] = {
+        {1, st(ProcStatus::running, 'R')}, {2, st(ProcStatus::stopped, 'T')},   {3, st(ProcStatus::sleeping, 'S')},
+        {4, st(ProcStatus::disk_sleep, 'U')}, {5, st(ProcStatus::dead, 'X')}, {0, st(ProcStatus::unknown, '?')},
+        {6, st(ProcStatus::unknown, '?')},   {-1, st(ProcStatus::unknown, '?')},
+    };
+    for (const auto& [state, want] : cases) {
+        ThreadFixture t("", state);
+        psi::ProcessInfo p;
+        mac::fill_thread(t.rec, p);
+        EXPECT_EQ(*p.status.get(), want.status) << state;
+        EXPECT_EQ(*p.status_letter.get(), want.letter) << state;
+    }
+}
+
+TEST(MacosThreads, UnnamedAndFullNames) {
+    ThreadFixture unnamed("", 3);
+    psi::ProcessInfo p;
+    mac::fill_thread(unnamed.rec, p);
+    EXPECT_EQ(*p.name.get(), "");  // macOS gives no default thread name
+    // 64 bytes without a NUL: the whole array, never past it.
+    ThreadFixture full(std::string(64, 'w'), 1);
+    mac::fill_thread(full.rec, p);
+    EXPECT_EQ(*p.name.get(), std::string(64, 'w'));
+    // Round-robin and FIFO real-time policies.
+    full.rec.policy = 2;
+    mac::fill_thread(full.rec, p);
+    EXPECT_EQ(*p.policy.get(), psi::SchedPolicy::rr);
+    full.rec.policy = 4;
+    mac::fill_thread(full.rec, p);
+    EXPECT_EQ(*p.policy.get(), psi::SchedPolicy::fifo);
+}
+
+std::string id_list(const std::vector<std::uint64_t>& ids, std::size_t room) {
+    std::string raw(room * 8, '\xee');  // unwritten room holds garbage
+    for (std::size_t i = 0; i < ids.size(); ++i) std::memcpy(raw.data() + i * 8, &ids[i], 8);
+    return raw;
+}
+
+TEST(MacosThreads, ThreadIdList) {
+    const std::string raw = id_list({0x2a5c3, 0x2a5c9, 1234567}, 16);
+    std::vector<int> out{7};  // appended to
+    bool too_large = true;
+    EXPECT_TRUE(mac::thread_ids(raw, 3 * 8, out, too_large));
+    EXPECT_FALSE(too_large);
+    EXPECT_EQ(out, (std::vector<int>{7, 0x2a5c3, 0x2a5c9, 1234567}));
+    out.clear();
+    EXPECT_TRUE(mac::thread_ids(raw, 0, out, too_large));  // no thread (the call never says so, but safe)
+    EXPECT_TRUE(out.empty());
+}
+
+TEST(MacosThreads, ThreadIdListCutOrDamaged) {
+    const std::string raw = id_list({1, 2, 3, 4}, 4);
+    std::vector<int> out;
+    bool too_large = false;
+    EXPECT_FALSE(mac::thread_ids(raw, 4 * 8, out, too_large));  // filled the room: may be cut
+    EXPECT_FALSE(mac::thread_ids(raw, 12, out, too_large));      // not whole ids
+    EXPECT_FALSE(mac::thread_ids(raw, -1, out, too_large));
+    EXPECT_FALSE(mac::thread_ids(raw, 5 * 8, out, too_large));   // more than the buffer
+    EXPECT_TRUE(out.empty());
+}
+
+TEST(MacosThreads, IdsThatAreNotTids) {
+    const std::uint64_t big = std::uint64_t{INT_MAX} + 1;
+    const std::string raw = id_list({5, big, 0, 6}, 8);
+    std::vector<int> out;
+    bool too_large = false;
+    EXPECT_TRUE(mac::thread_ids(raw, 4 * 8, out, too_large));
+    EXPECT_TRUE(too_large);
+    EXPECT_EQ(out, (std::vector<int>{5, 6}));
+}
+
 }  // namespace

@@ -212,4 +212,36 @@ std::optional<std::uint64_t> fd_count(int bytes, std::size_t capacity) noexcept 
     return n / kFdInfoSize;
 }
 
+// -- x-macos: threads (issue 14) --
+
+void fill_thread(const ThreadRecord& th, ProcessInfo& out) {
+    out.name.set(std::string(c_field(th.name.data(), th.name.size())));
+    const State st = process_state(kSRun, std::vector<int>{th.run_state}).value_or(State{ProcStatus::unknown, '?'});
+    out.status.set(st.status);
+    out.status_letter.set(st.letter);
+    constexpr std::uint64_t kBillion = 1'000'000'000;
+    out.utime.set(TimeSpec(static_cast<std::int64_t>(th.user_ns / kBillion), static_cast<std::int64_t>(th.user_ns % kBillion)));
+    out.stime.set(
+        TimeSpec(static_cast<std::int64_t>(th.system_ns / kBillion), static_cast<std::int64_t>(th.system_ns % kBillion)));
+    out.kernel_priority.set(th.curpri);
+    out.policy.set(policy_from_mach(th.policy));
+}
+
+bool thread_ids(std::string_view raw, int bytes, std::vector<int>& out, bool& too_large) {
+    too_large = false;
+    if (bytes < 0) return false;
+    const auto n = static_cast<std::size_t>(bytes);
+    if (n % sizeof(std::uint64_t) != 0 || n >= raw.size()) return false;
+    for (std::size_t off = 0; off < n; off += sizeof(std::uint64_t)) {
+        std::uint64_t id = 0;
+        std::memcpy(&id, raw.data() + off, sizeof id);
+        if (id == 0 || id > static_cast<std::uint64_t>(INT_MAX)) {
+            too_large = true;
+            continue;
+        }
+        out.push_back(static_cast<int>(id));
+    }
+    return true;
+}
+
 }  // namespace psi::macos

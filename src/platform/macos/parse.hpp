@@ -203,4 +203,41 @@ std::optional<IoCounters> io_from_rusage_v2(std::string_view raw) noexcept;
 inline constexpr std::size_t kFdInfoSize = 8;
 std::optional<std::uint64_t> fd_count(int bytes, std::size_t capacity) noexcept;
 
+// -- x-macos: threads (issue 14) --
+
+// proc_pidinfo flavors for threads (<sys/proc_info.h>). PROC_PIDLISTTHREADS
+// (6) lists each thread's pthread self pointer, a 64-bit user address that
+// can be 0 or repeat; PROC_PIDLISTTHREADIDS (28) lists the unique 64-bit
+// thread ids (what pthread_threadid_np(3) returns, never reused while the
+// system runs). XNU has had flavor 28 since xnu-4903 (macOS 10.14) but the
+// SDK keeps it in the header's PRIVATE part, so it is restated here.
+// PROC_PIDTHREADID64INFO (15, public) reads one thread by that id.
+inline constexpr int kProcPidListThreadIds = 28;
+
+// One struct proc_threadinfo as plain values. XNU fills pth_user_time and
+// pth_system_time in nanoseconds (thread_basic_info's seconds and
+// microseconds, osfmk/kern/bsd_kern.c fill_taskthreadinfo), not in the
+// Mach ticks of the task times. pth_curpri is the thread's current
+// scheduling priority, pth_priority its base priority.
+struct ThreadRecord {
+    std::uint64_t user_ns = 0, system_ns = 0;
+    std::int32_t policy = 0, run_state = 0, flags = 0, curpri = 0, priority = 0;
+    std::string_view name;  // the pth_name array (MAXTHREADNAMESIZE = 64 bytes)
+};
+// The thread's own attributes of a thread row (stat group): name (pth_name
+// up to its NUL; empty for a thread that never named itself, since macOS
+// gives threads no default name), status and status_letter from
+// pth_run_state alone (as process_state ranks one thread; an unknown state
+// is `unknown` '?'), utime and stime, kernel_priority = pth_curpri, and
+// policy from pth_policy.
+void fill_thread(const ThreadRecord& th, ProcessInfo& out);
+
+// The answer of PROC_PIDLISTTHREADIDS: `bytes` bytes of native uint64_t
+// thread ids read from `raw` (raw.size() is the buffer's capacity), as
+// tids. Appends to out and returns true; false when the answer may be cut
+// (it filled the buffer: ask again with more room) or is not whole ids.
+// An id of 0 or above INT_MAX (psi's tids are ints) makes `too_large`
+// true and is left out; the caller decides what that means.
+bool thread_ids(std::string_view raw, int bytes, std::vector<int>& out, bool& too_large);
+
 }  // namespace psi::macos

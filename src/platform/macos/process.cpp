@@ -272,7 +272,11 @@ bool fill_fds(Context& ctx, int pid, ProcessInfo& out, const detail::ProcessKind
 }  // namespace
 
 std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t*) {
-    (void)ctx;
+    if (ctx.task_pid >= 0) {  // x-macos: a thread's identity is its process's start
+        if (auto ec = macos::read_thread(ctx, pid)) return ec;
+        ticks = ctx.task_start;
+        return {};
+    }
     kinfo_proc kp{};
     if (auto ec = macos::fetch_one(pid, kp)) return ec;
     ticks = macos::row_start_ticks(kp);
@@ -284,6 +288,17 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Ide
     // takes it from the listing's KERN_PROC_ALL, a later check (expect set)
     // asks the kernel.
     ctx.row = nullptr;
+    if (ctx.task_pid >= 0) {
+        // x-macos: `pid` is a thread id of ctx.task_pid. The thread ids are
+        // unique for the system's life, so finding the thread there also
+        // proves the process is the one open_tasks found.
+        if (auto ec = macos::read_thread(ctx, pid)) return ec;
+        ctx.row = &ctx.task_row;
+        out.start_ticks = ctx.task_start;
+        out.kind.kernel_thread = ctx.task_pid == 0;
+        out.kind.zombie = false;
+        return {};
+    }
     if (auto ec = macos::row_for(ctx, pid, expect == nullptr, ctx.row_scratch, ctx.row)) return ec;
     out.start_ticks = macos::row_start_ticks(*ctx.row);
     // pid 0 is kernel_task: no user address space, no executable file.
@@ -292,7 +307,11 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Ide
     return {};
 }
 
-bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, ProcessInfo& out) {
+bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, ProcessInfo& out) {
+    // x-macos: in a thread context (open_tasks) `id_pid` is a thread id;
+    // everything but the thread's own stat values is its process's.
+    const bool thread_row = ctx.task_pid >= 0;
+    const int pid = thread_row ? ctx.task_pid : id_pid;
     const kinfo_proc* row = ctx.row;
     const detail::ProcessKind& kind = id.kind;
     const auto& e = row->kp_eproc;
@@ -303,7 +322,22 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
         bool task_readable = false;
         int nthreads = 0;
         maybe_gone |= fill_task(ctx, pid, groups, out, kind, *row, task_readable, nthreads);
-        if (groups.has(Group::stat)) fill_state(ctx, pid, *row, task_readable, nthreads, out);
+        // A thread row's state is the thread's own (fill_thread below).
+        if (groups.has(Group::stat) && !thread_row) fill_state(ctx, pid, *row, task_readable, nthreads, out);
+    }
+    if (thread_row && groups.has(Group::stat)) {
+        // -- x-macos: the thread's own name, state, times, priority, policy.
+        const proc_threadinfo& th = ctx.thread_info;
+        macos::ThreadRecord rec;
+        rec.user_ns = th.pth_user_time;
+        rec.system_ns = th.pth_system_time;
+        rec.policy = th.pth_policy;
+        rec.run_state = th.pth_run_state;
+        rec.flags = th.pth_flags;
+        rec.curpri = th.pth_curpri;
+        rec.priority = th.pth_priority;
+        rec.name = std::string_view(th.pth_name, sizeof th.pth_name);
+        macos::fill_thread(rec, out);
     }
     if (groups.has(Group::owner) || groups.has(Group::creds)) {
         // Effective ids: the current credential (e_ucred; cr_groups[0] is
