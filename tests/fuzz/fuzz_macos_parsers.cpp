@@ -90,6 +90,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 mp::fill_thread(rec, p);
                 if (!p.name.get() || p.name.get()->size() > rec.name.size()) __builtin_trap();
             }
+            {
+                std::uint64_t q[6] = {};
+                std::memcpy(q, text.data(), std::min(text.size(), sizeof q));
+                mp::VmPages vm;
+                vm.free = static_cast<std::uint32_t>(q[0]);
+                vm.active = static_cast<std::uint32_t>(q[0] >> 32);
+                vm.inactive = static_cast<std::uint32_t>(q[1]);
+                vm.wire = static_cast<std::uint32_t>(q[1] >> 32);
+                vm.speculative = static_cast<std::uint32_t>(q[2]);
+                vm.external = static_cast<std::uint32_t>(q[2] >> 32);
+                vm.rev1 = (q[5] & 1) != 0;
+                if (auto m = mp::memory_from_vm(vm, q[3], q[4]))
+                    if (m->free > m->available || m->buffers || m->shared || m->slab) __builtin_trap();
+            }
             break;
         }
     }

@@ -527,4 +527,65 @@ TEST(MacosThreads, IdsThatAreNotTids) {
     EXPECT_EQ(out, (std::vector<int>{5, 6}));
 }
 
+// -- x-macos: system memory (issue 13) --
+
+// A vm_stat(1) reading of a 16 GiB Apple silicon Mac (16 KiB pages), with
+// the kernel's free_count = free + speculative (osfmk/kern/host.c).
+mac::VmPages vm_sample() {
+    mac::VmPages vm;
+    vm.free = 3'000 + 1'200;   // "Pages free" 3000 + "Pages speculative" 1200
+    vm.speculative = 1'200;
+    vm.active = 400'000;
+    vm.inactive = 380'000;
+    vm.wire = 150'000;
+    vm.external = 250'000;     // "File-backed pages"
+    vm.rev1 = true;
+    return vm;
+}
+
+TEST(MacosMemory, DefinitionsAsPsutil) {
+    constexpr std::uint64_t kPage = 16384, kMemsize = std::uint64_t{16} << 30;
+    auto m = mac::memory_from_vm(vm_sample(), kMemsize, kPage);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->total, kMemsize);
+    EXPECT_EQ(m->available, (380'000u + 4'200u) * kPage);  // inactive + free_count
+    EXPECT_EQ(m->used, (400'000u + 150'000u) * kPage);     // active + wired
+    EXPECT_EQ(m->free, 3'000u * kPage);                    // free_count - speculative
+    EXPECT_EQ(m->active, 400'000u * kPage);
+    EXPECT_EQ(m->inactive, 380'000u * kPage);
+    EXPECT_EQ(m->cached, 250'000u * kPage);
+    // Figures macOS does not have.
+    EXPECT_EQ(m->buffers, 0u);
+    EXPECT_EQ(m->shared, 0u);
+    EXPECT_EQ(m->slab, 0u);
+}
+
+TEST(MacosMemory, IntelPagesAndFullCounts) {
+    mac::VmPages vm;
+    vm.free = vm.active = vm.inactive = vm.wire = vm.external = UINT32_MAX;
+    vm.speculative = 0;
+    vm.rev1 = true;
+    auto m = mac::memory_from_vm(vm, 1, 4096);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->available, 2 * std::uint64_t{UINT32_MAX} * 4096);  // no 32-bit overflow
+    EXPECT_EQ(m->free, std::uint64_t{UINT32_MAX} * 4096);
+}
+
+TEST(MacosMemory, SpeculativeAboveFreeGivesZeroFree) {
+    mac::VmPages vm = vm_sample();
+    vm.speculative = vm.free + 1;  // counts taken at different instants
+    auto m = mac::memory_from_vm(vm, 1 << 30, 4096);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->free, 0u);
+}
+
+TEST(MacosMemory, NotAvailable) {
+    mac::VmPages rev0 = vm_sample();
+    rev0.rev1 = false;  // no file-backed count before revision 1
+    EXPECT_EQ(mac::memory_from_vm(rev0, 1 << 30, 4096), std::nullopt);
+    EXPECT_EQ(mac::memory_from_vm(vm_sample(), 0, 4096), std::nullopt);
+    EXPECT_EQ(mac::memory_from_vm(vm_sample(), 1 << 30, 0), std::nullopt);
+    EXPECT_EQ(mac::memory_from_vm(vm_sample(), 1 << 30, (1u << 20) + 1), std::nullopt);
+}
+
 }  // namespace

@@ -244,4 +244,23 @@ bool thread_ids(std::string_view raw, int bytes, std::vector<int>& out, bool& to
     return true;
 }
 
+// -- x-macos: system memory (issue 13) --
+
+std::optional<MemoryInfo> memory_from_vm(const VmPages& vm, std::uint64_t memsize, std::uint64_t page_size) noexcept {
+    // Mach pages are 4 or 16 KiB; anything above 1 MiB is not a page size.
+    if (!vm.rev1 || page_size == 0 || page_size > (1u << 20) || memsize == 0) return std::nullopt;
+    // Page counts are 32-bit and pages at most 2^20 bytes: every product
+    // and sum below fits in 64 bits.
+    auto bytes = [page_size](std::uint64_t pages) { return pages * page_size; };
+    MemoryInfo m;
+    m.total = memsize;
+    m.available = bytes(std::uint64_t{vm.inactive} + vm.free);
+    m.used = bytes(std::uint64_t{vm.active} + vm.wire);
+    m.free = bytes(vm.free > vm.speculative ? vm.free - vm.speculative : 0);
+    m.active = bytes(vm.active);
+    m.inactive = bytes(vm.inactive);
+    m.cached = bytes(vm.external);
+    return m;
+}
+
 }  // namespace psi::macos

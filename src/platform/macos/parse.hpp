@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "psi/process.hpp"
+#include "psi/sysinfo.hpp"
 #include "psi/timespec.hpp"
 
 namespace psi::macos {
@@ -239,5 +240,29 @@ void fill_thread(const ThreadRecord& th, ProcessInfo& out);
 // An id of 0 or above INT_MAX (psi's tids are ints) makes `too_large`
 // true and is left out; the caller decides what that means.
 bool thread_ids(std::string_view raw, int bytes, std::vector<int>& out, bool& too_large);
+
+// -- x-macos: system memory (issue 13) --
+
+// The page counts of host_statistics64(HOST_VM_INFO64) that memory() uses
+// (<mach/vm_statistics.h> struct vm_statistics64). XNU's free_count
+// includes the speculative pages (osfmk/kern/host.c: free_count =
+// vm_page_free_count + vm_page_speculative_count); external_page_count
+// (file-backed pages) exists from revision 1 on (macOS 10.9): `rev1` says
+// the kernel filled it (the count it returned was at least
+// HOST_VM_INFO64_REV1_COUNT).
+struct VmPages {
+    std::uint32_t free = 0, active = 0, inactive = 0, wire = 0, speculative = 0, external = 0;
+    bool rev1 = false;
+};
+// MemoryInfo as psutil (5.6 and later) defines it on macOS, in bytes:
+// total = hw.memsize; available = (inactive + free_count) pages; used =
+// (active + wired) pages; free = (free_count - speculative) pages, what
+// vm_stat(1) prints as "Pages free"; active, inactive; cached = file-backed
+// pages (vm_stat "File-backed pages": the unified buffer cache). buffers,
+// shared and slab stay 0: macOS has no separate buffer cache, and the Mach
+// statistics count no shared-memory or slab total. nullopt without
+// revision 1 (no file-backed count), a page size of 0 or above 1 MiB, or a
+// zero memsize.
+std::optional<MemoryInfo> memory_from_vm(const VmPages& vm, std::uint64_t memsize, std::uint64_t page_size) noexcept;
 
 }  // namespace psi::macos
