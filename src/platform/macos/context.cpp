@@ -180,9 +180,16 @@ std::error_code list_thread_ids(backend::Context& ctx, std::vector<int>& out) {
         const int bytes = ::proc_pidinfo(ctx.task_pid, kProcPidListThreadIds, 0, ctx.threads.data(),
                                          static_cast<int>(room * sizeof(std::uint64_t)));
         if (bytes <= 0 && errno != 0) {
+            const int err = errno;
             // Before macOS 10.14 the flavor does not exist (EINVAL).
-            if (errno == EINVAL) return make_error_code(errc::attr_not_implemented);
-            return detail::classify_process_error(errno);
+            if (err == EINVAL) return make_error_code(errc::attr_not_implemented);
+            // A zombie has no Mach task left, so no threads: it is still
+            // there, which "no such process" would deny.
+            kinfo_proc kp{};
+            if (err == ESRCH && !fetch_one(ctx.task_pid, kp) && kp.kp_proc.p_stat == SZOMB &&
+                row_start_ticks(kp) == ctx.task_start)
+                return make_error_code(errc::attr_not_available);
+            return detail::classify_process_error(err);
         }
         const std::string_view raw(reinterpret_cast<const char*>(ctx.threads.data()), room * sizeof(std::uint64_t));
         std::vector<int> ids;
