@@ -338,6 +338,10 @@ bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, Pr
         rec.priority = th.pth_priority;
         rec.name = std::string_view(th.pth_name, sizeof th.pth_name);
         macos::fill_thread(rec, out);
+        // The fault counts of fill_task are the task's: macOS keeps none
+        // per thread, and a thread row must not show its process's.
+        out.minor_faults.fail(AttrStatus::not_implemented);
+        out.major_faults.fail(AttrStatus::not_implemented);
     }
     if (groups.has(Group::owner) || groups.has(Group::creds)) {
         // Effective ids: the current credential (e_ucred; cr_groups[0] is
@@ -382,7 +386,9 @@ bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, Pr
     detail::cgroup_ns_not_implemented(groups, out);  // Linux only
     // -- x-macos: process depth (issue 12); the rest of these groups is
     // left unset, which the core reports as not_implemented.
-    if (groups.has(Group::io)) maybe_gone |= fill_io(pid, out, kind);
+    // proc_pid_rusage is per task: a thread row has no I/O counters of its own.
+    if (groups.has(Group::io) && thread_row) out.io_counters.fail(AttrStatus::not_implemented);
+    else if (groups.has(Group::io)) maybe_gone |= fill_io(pid, out, kind);
     if (groups.has(Group::fds)) maybe_gone |= fill_fds(ctx, pid, out, kind);
 
     return maybe_gone;
