@@ -205,9 +205,9 @@ inline constexpr AttrInfo table[] = {
     {AttrId::zonename, "zonename", stat_names, {}, T::text, U::none, sol, up, member, py,
      "zone name", PSI_REG_MEMBER(zonename)},
     // -- w-io: process depth members (issue 12) --
-    {AttrId::io_counters, "io_counters", G(Group::io), {}, T::io_counters, U::bytes, lin, down, member, py,
+    {AttrId::io_counters, "io_counters", G(Group::io), {}, T::io_counters, U::bytes, lin_mac, down, member, py,
      "I/O system calls and bytes (Linux: /proc/PID/io; needs ptrace access)", PSI_REG_DEPTH(io_counters)},
-    {AttrId::num_fds, "num_fds", G(Group::fds), {}, T::unsigned_, U::none, lin, down, member, py,
+    {AttrId::num_fds, "num_fds", G(Group::fds), {}, T::unsigned_, U::none, lin_mac, down, member, py,
      "number of open file descriptors (Linux: entries of /proc/PID/fd)", PSI_REG_DEPTH(num_fds)},
     {AttrId::uss, "uss", G(Group::smaps), {}, T::unsigned_, U::bytes, lin, down, member, py,
      "unique set size: Private_Clean + Private_Dirty + Private_Hugetlb (smaps_rollup)", PSI_REG_DEPTH(uss)},
@@ -252,9 +252,9 @@ inline constexpr AttrInfo table[] = {
     {AttrId::label, "label", G(Group::label), {}, T::text, U::none, lin, up, member, py,
      "security label (LSM context, /proc/PID/attr/current)", PSI_REG_DEPTH(label)},
     // -- w-status: stat extras and the status group --
-    {AttrId::minor_faults, "minor_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
+    {AttrId::minor_faults, "minor_faults", stat, {}, T::unsigned_, U::none, lin_mac, down, member, py,
      "page faults that needed no disk read (stat 10)", PSI_REG_MEMBER(minor_faults)},
-    {AttrId::major_faults, "major_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
+    {AttrId::major_faults, "major_faults", stat, {}, T::unsigned_, U::none, lin_mac, down, member, py,
      "page faults that read from disk (stat 12)", PSI_REG_MEMBER(major_faults)},
     {AttrId::children_minor_faults, "children_minor_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
      "minor faults of its waited-for children (stat 11)", PSI_REG_MEMBER(children_minor_faults)},

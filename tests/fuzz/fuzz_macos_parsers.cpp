@@ -16,7 +16,7 @@ namespace mp = psi::macos;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-    switch (data[0] % 5) {
+    switch (data[0] % 6) {
         case 0: {
             auto pa = mp::parse_procargs2(text);
             if (!pa) break;
@@ -59,6 +59,51 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             (void)mp::start_time_from_timeval(static_cast<std::int64_t>(v[1]), static_cast<std::int64_t>(v[2]));
             (void)mp::mach_ticks_to_timespec(v[3], static_cast<std::uint32_t>(v[0]), static_cast<std::uint32_t>(v[1]));
             (void)mp::mount_options(static_cast<std::uint32_t>(v[2]));
+            break;
+        }
+        // -- x-macos: depth, threads and system memory decoders --
+        case 5: {
+            std::int32_t w[4] = {};
+            std::memcpy(w, text.data(), std::min(text.size(), sizeof w));
+            if (auto f = mp::split_faults(w[0], w[1]))
+                if (f->minor + f->major < static_cast<std::uint64_t>(w[0]) && f->major != static_cast<std::uint64_t>(w[1]))
+                    __builtin_trap();
+            if (auto io = mp::io_from_rusage_v2(text))
+                if (io->read_count || io->write_count || io->read_chars || io->write_chars) __builtin_trap();
+            if (auto n = mp::fd_count(w[2], static_cast<std::uint32_t>(w[3])))
+                if (*n * mp::kFdInfoSize >= static_cast<std::uint32_t>(w[3])) __builtin_trap();
+            {
+                std::vector<int> ids;
+                bool too_large = false;
+                if (mp::thread_ids(text, w[2], ids, too_large) && ids.size() * 8 >= text.size()) __builtin_trap();
+                for (int id : ids)
+                    if (id <= 0) __builtin_trap();
+            }
+            {
+                mp::ThreadRecord rec;
+                rec.user_ns = static_cast<std::uint64_t>(w[0]) << 20;
+                rec.system_ns = static_cast<std::uint64_t>(w[1]);
+                rec.run_state = w[2];
+                rec.policy = w[3];
+                rec.name = text.substr(0, std::min<std::size_t>(64, text.size()));
+                psi::ProcessInfo p;
+                mp::fill_thread(rec, p);
+                if (!p.name.get() || p.name.get()->size() > rec.name.size()) __builtin_trap();
+            }
+            {
+                std::uint64_t q[6] = {};
+                std::memcpy(q, text.data(), std::min(text.size(), sizeof q));
+                mp::VmPages vm;
+                vm.free = static_cast<std::uint32_t>(q[0]);
+                vm.active = static_cast<std::uint32_t>(q[0] >> 32);
+                vm.inactive = static_cast<std::uint32_t>(q[1]);
+                vm.wire = static_cast<std::uint32_t>(q[1] >> 32);
+                vm.speculative = static_cast<std::uint32_t>(q[2]);
+                vm.external = static_cast<std::uint32_t>(q[2] >> 32);
+                vm.rev1 = (q[5] & 1) != 0;
+                if (auto m = mp::memory_from_vm(vm, q[3], q[4]))
+                    if (m->free > m->available || m->buffers || m->shared || m->slab) __builtin_trap();
+            }
             break;
         }
     }

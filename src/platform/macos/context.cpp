@@ -3,6 +3,7 @@
 #include <mach/mach_time.h>
 #include <mach/policy.h>
 #include <mach/thread_info.h>
+#include <libproc.h>
 #include <sys/proc.h>
 #include <unistd.h>
 
@@ -136,6 +137,10 @@ int self_pid(Context&) { return static_cast<int>(::getpid()); }
 
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
     ec.clear();
+    if (ctx.task_pid >= 0) {  // x-macos: a thread context lists thread ids
+        ec = macos::list_thread_ids(ctx, out);
+        return;
+    }
     auto fresh = std::make_shared<Listing>();
     ec = macos::fetch_all(fresh->rows);
     if (ec) {
@@ -161,14 +166,73 @@ void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
 }  // namespace psi::backend
 
 // -- w-threads: a context on one process's threads --
+// -- x-macos: its macOS implementation (issue 14) --
+namespace psi::macos {
+
+std::error_code list_thread_ids(backend::Context& ctx, std::vector<int>& out) {
+    // PROC_PIDLISTTHREADIDS writes min(threads + 10, room) ids and returns
+    // their bytes; an answer that fills the buffer may be cut (threads
+    // were created in between): ask again with twice the room.
+    std::size_t room = std::max<std::size_t>(ctx.threads.size(), 64);
+    for (int attempt = 0; attempt < 6; ++attempt, room *= 2) {
+        ctx.threads.assign(room, 0);
+        errno = 0;
+        const int bytes = ::proc_pidinfo(ctx.task_pid, kProcPidListThreadIds, 0, ctx.threads.data(),
+                                         static_cast<int>(room * sizeof(std::uint64_t)));
+        if (bytes <= 0 && errno != 0) {
+            const int err = errno;
+            // Before macOS 10.14 the flavor does not exist (EINVAL).
+            if (err == EINVAL) return make_error_code(errc::attr_not_implemented);
+            // A zombie has no Mach task left, so no threads: it is still
+            // there, which "no such process" would deny.
+            kinfo_proc kp{};
+            if (err == ESRCH && !fetch_one(ctx.task_pid, kp) && kp.kp_proc.p_stat == SZOMB &&
+                row_start_ticks(kp) == ctx.task_start)
+                return make_error_code(errc::attr_not_available);
+            return detail::classify_process_error(err);
+        }
+        const std::string_view raw(reinterpret_cast<const char*>(ctx.threads.data()), room * sizeof(std::uint64_t));
+        std::vector<int> ids;
+        bool too_large = false;
+        if (!thread_ids(raw, bytes, ids, too_large)) continue;
+        // A thread id that does not fit psi's int tid cannot be named: fail
+        // rather than list the process with threads missing.
+        if (too_large) return make_error_code(errc::os_error);
+        out.insert(out.end(), ids.begin(), ids.end());
+        return {};
+    }
+    return make_error_code(errc::os_error);  // still growing after six tries
+}
+
+std::error_code read_thread(backend::Context& ctx, int tid) {
+    if (tid <= 0) return make_error_code(errc::no_such_process);
+    errno = 0;
+    const int n = ::proc_pidinfo(ctx.task_pid, PROC_PIDTHREADID64INFO, static_cast<std::uint64_t>(tid),
+                                 &ctx.thread_info, sizeof ctx.thread_info);
+    if (n == static_cast<int>(sizeof ctx.thread_info)) return {};
+    // ESRCH: the thread (or its process) has gone; EPERM: another user's
+    // process without root.
+    if (n <= 0 && errno != 0) return detail::classify_process_error(errno);
+    return make_error_code(errc::os_error);
+}
+
+}  // namespace psi::macos
+
 namespace psi::backend {
 
-// Not yet: threads here come from other records (macOS PROC_PIDLISTTHREADS
-// + PROC_PIDTHREADINFO, Solaris /proc/PID/lwp/LWPID/lwpsinfo), which this
-// backend does not decode. System::threads reports attr_not_implemented.
-ContextPtr open_tasks(const Context&, int, std::error_code& ec) {
-    ec = make_error_code(errc::attr_not_implemented);
-    return nullptr;
+ContextPtr open_tasks(const Context& parent, int pid, std::error_code& ec) {
+    ec.clear();
+    kinfo_proc row{};
+    if ((ec = macos::fetch_one(pid, row))) return nullptr;
+    ContextPtr ctx(new Context);
+    ctx->tb_numer = parent.tb_numer;
+    ctx->tb_denom = parent.tb_denom;
+    ctx->page_size = parent.page_size;
+    ctx->args_max = parent.args_max;
+    ctx->task_pid = pid;
+    ctx->task_row = row;
+    ctx->task_start = macos::row_start_ticks(row);
+    return ctx;
 }
 
 }  // namespace psi::backend

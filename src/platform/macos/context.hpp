@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 #include <sys/sysctl.h>
+#include <sys/proc_info.h>
 
 #include <cstdint>
 #include <memory>
@@ -47,6 +48,19 @@ struct Context {
     // PROC_PIDLISTTHREADS buffer (thread handles), reused.
     std::vector<std::uint64_t> threads;
     long page_size = 4096;
+    // -- x-macos: PROC_PIDLISTFDS buffer (8-byte proc_fdinfo records), reused.
+    std::vector<std::uint64_t> fd_buf;
+    // -- x-macos: a context on one process's threads (open_tasks) --
+    // task_pid >= 0: this context's "pids" are the unique thread ids of
+    // process task_pid. task_row is that process's kinfo_proc (read once
+    // by open_tasks) and task_start its start ticks, which is also each
+    // thread's identity: macOS keeps no thread start time, and a thread id
+    // is never reused while the system runs. thread_info is the thread
+    // identify read, for the read_groups call that follows.
+    int task_pid = -1;
+    std::uint64_t task_start = 0;
+    kinfo_proc task_row{};
+    proc_threadinfo thread_info{};
     // The row identify chose (a listing's or `row_scratch`, read afresh),
     // for the read_groups call that follows (backend_process.hpp).
     kinfo_proc row_scratch{};
@@ -76,5 +90,12 @@ std::error_code row_for(backend::Context& ctx, int pid, bool allow_cache, kinfo_
 
 // Identity of a row: p_starttime in microseconds.
 std::uint64_t row_start_ticks(const kinfo_proc& kp);
+
+// -- x-macos: threads of a task context (Context::task_pid >= 0) --
+// The thread ids of ctx.task_pid (PROC_PIDLISTTHREADIDS), appended to out.
+std::error_code list_thread_ids(backend::Context& ctx, std::vector<int>& out);
+// proc_pidinfo(PROC_PIDTHREADID64INFO) of thread `tid` into
+// ctx.thread_info; no_such_process when the thread has gone.
+std::error_code read_thread(backend::Context& ctx, int tid);
 
 }  // namespace psi::macos

@@ -189,4 +189,78 @@ SchedPolicy policy_from_mach(int policy) noexcept {
     }
 }
 
+// -- x-macos: process depth (issue 12) --
+
+std::optional<Faults> split_faults(std::int32_t pti_faults, std::int32_t pti_pageins) noexcept {
+    if (pti_faults < 0 || pti_faults == INT32_MAX || pti_pageins < 0) return std::nullopt;
+    const auto faults = static_cast<std::uint64_t>(pti_faults), pageins = static_cast<std::uint64_t>(pti_pageins);
+    return Faults{faults > pageins ? faults - pageins : 0, pageins};
+}
+
+std::optional<IoCounters> io_from_rusage_v2(std::string_view raw) noexcept {
+    if (raw.size() < kRusageV2Size) return std::nullopt;
+    IoCounters io;
+    std::memcpy(&io.read_bytes, raw.data() + kRusageV2DiskioRead, sizeof io.read_bytes);
+    std::memcpy(&io.write_bytes, raw.data() + kRusageV2DiskioWritten, sizeof io.write_bytes);
+    return io;
+}
+
+std::optional<std::uint64_t> fd_count(int bytes, std::size_t capacity) noexcept {
+    if (bytes < 0) return std::nullopt;
+    const auto n = static_cast<std::size_t>(bytes);
+    if (n % kFdInfoSize != 0 || n >= capacity) return std::nullopt;
+    return n / kFdInfoSize;
+}
+
+// -- x-macos: threads (issue 14) --
+
+void fill_thread(const ThreadRecord& th, ProcessInfo& out) {
+    out.name.set(std::string(c_field(th.name.data(), th.name.size())));
+    const State st = process_state(kSRun, std::vector<int>{th.run_state}).value_or(State{ProcStatus::unknown, '?'});
+    out.status.set(st.status);
+    out.status_letter.set(st.letter);
+    constexpr std::uint64_t kBillion = 1'000'000'000;
+    out.utime.set(TimeSpec(static_cast<std::int64_t>(th.user_ns / kBillion), static_cast<std::int64_t>(th.user_ns % kBillion)));
+    out.stime.set(
+        TimeSpec(static_cast<std::int64_t>(th.system_ns / kBillion), static_cast<std::int64_t>(th.system_ns % kBillion)));
+    out.kernel_priority.set(th.curpri);
+    out.policy.set(policy_from_mach(th.policy));
+}
+
+bool thread_ids(std::string_view raw, int bytes, std::vector<int>& out, bool& too_large) {
+    too_large = false;
+    if (bytes < 0) return false;
+    const auto n = static_cast<std::size_t>(bytes);
+    if (n % sizeof(std::uint64_t) != 0 || n >= raw.size()) return false;
+    for (std::size_t off = 0; off < n; off += sizeof(std::uint64_t)) {
+        std::uint64_t id = 0;
+        std::memcpy(&id, raw.data() + off, sizeof id);
+        if (id == 0 || id > static_cast<std::uint64_t>(INT_MAX)) {
+            too_large = true;
+            continue;
+        }
+        out.push_back(static_cast<int>(id));
+    }
+    return true;
+}
+
+// -- x-macos: system memory (issue 13) --
+
+std::optional<MemoryInfo> memory_from_vm(const VmPages& vm, std::uint64_t memsize, std::uint64_t page_size) noexcept {
+    // Mach pages are 4 or 16 KiB; anything above 1 MiB is not a page size.
+    if (!vm.rev1 || page_size == 0 || page_size > (1u << 20) || memsize == 0) return std::nullopt;
+    // Page counts are 32-bit and pages at most 2^20 bytes: every product
+    // and sum below fits in 64 bits.
+    auto bytes = [page_size](std::uint64_t pages) { return pages * page_size; };
+    MemoryInfo m;
+    m.total = memsize;
+    m.available = bytes(std::uint64_t{vm.inactive} + vm.free);
+    m.used = bytes(std::uint64_t{vm.active} + vm.wire);
+    m.free = bytes(vm.free > vm.speculative ? vm.free - vm.speculative : 0);
+    m.active = bytes(vm.active);
+    m.inactive = bytes(vm.inactive);
+    m.cached = bytes(vm.external);
+    return m;
+}
+
 }  // namespace psi::macos

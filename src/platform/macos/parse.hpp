@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "psi/process.hpp"
+#include "psi/sysinfo.hpp"
 #include "psi/timespec.hpp"
 
 namespace psi::macos {
@@ -157,5 +158,111 @@ inline bool is_remote(std::uint32_t flags) noexcept { return (flags & kMntLocal)
 // POLICY_TIMESHARE 1 is other, POLICY_RR 2 rr, POLICY_FIFO 4 fifo; any
 // other value unknown.
 SchedPolicy policy_from_mach(int policy) noexcept;
+
+// -- x-macos: process depth (issue 12) --
+
+// Page faults from proc_taskinfo (PROC_PIDTASKINFO / PROC_PIDTASKALLINFO).
+// pti_faults counts every call of the VM fault handler (vm_fault_internal);
+// pti_pageins the pages paged in from a pager (a file, or the default
+// pager), each counted once, at the fault that first used it, also when a
+// cluster read brought it in for an earlier fault. Decompressions from the
+// compressor are not page-ins. XNU's own getrusage(2) splits them this way
+// (bsd/kern/kern_resource.c calcru: ru_minflt = faults - pageins, ru_majflt
+// = pageins), and so does psi: major = pageins, minor = faults - pageins
+// (0 when page-ins counted outside a fault, e.g. while wiring memory, make
+// pageins the larger). proc_pidinfo clamps pti_faults to INT32_MAX (an
+// int32_t field): a clamped or negative count (older kernels truncated it)
+// gives nullopt, as the split would then be wrong.
+struct Faults {
+    std::uint64_t minor = 0, major = 0;
+    bool operator==(const Faults&) const = default;
+};
+std::optional<Faults> split_faults(std::int32_t pti_faults, std::int32_t pti_pageins) noexcept;
+
+// struct rusage_info_v2 (<sys/resource.h>, proc_pid_rusage(pid,
+// RUSAGE_INFO_V2, ...)): 16 bytes of uuid, then 18 uint64_t, the last two
+// ri_diskio_bytesread and ri_diskio_byteswritten. Restated so the decoder
+// reads raw bytes; the backend static_asserts the offsets.
+inline constexpr std::size_t kRusageV2Size = 160;
+inline constexpr std::size_t kRusageV2DiskioRead = 144;
+inline constexpr std::size_t kRusageV2DiskioWritten = 152;
+// IoCounters from a rusage_info_v2 as raw bytes (native byte order):
+// read_bytes / write_bytes are ri_diskio_bytesread / _byteswritten, the
+// bytes this task's threads read from and wrote to block devices
+// (XNU counts them where the I/O is issued, spec_strategy). macOS has no
+// per-process count of read/write calls, of bytes through them, or of
+// cancelled write-back: those members stay 0 (see docs/macos.md).
+// nullopt when fewer than kRusageV2Size bytes were given.
+std::optional<IoCounters> io_from_rusage_v2(std::string_view raw) noexcept;
+
+// proc_pidinfo(PROC_PIDLISTFDS) answer -> number of descriptors: one
+// struct proc_fdinfo (int32 fd, uint32 type: kFdInfoSize bytes) per open
+// descriptor. `bytes` is what the call returned for a buffer of `capacity`
+// bytes. nullopt when the answer may be cut (it filled the buffer: the
+// table grew since the size query, so ask again with more room) or makes no
+// sense (negative, not whole records, more than the buffer).
+inline constexpr std::size_t kFdInfoSize = 8;
+std::optional<std::uint64_t> fd_count(int bytes, std::size_t capacity) noexcept;
+
+// -- x-macos: threads (issue 14) --
+
+// proc_pidinfo flavors for threads (<sys/proc_info.h>). PROC_PIDLISTTHREADS
+// (6) lists each thread's pthread self pointer, a 64-bit user address that
+// can be 0 or repeat; PROC_PIDLISTTHREADIDS (28) lists the unique 64-bit
+// thread ids (what pthread_threadid_np(3) returns, never reused while the
+// system runs). XNU has had flavor 28 since xnu-4903 (macOS 10.14) but the
+// SDK keeps it in the header's PRIVATE part, so it is restated here.
+// PROC_PIDTHREADID64INFO (15, public) reads one thread by that id.
+inline constexpr int kProcPidListThreadIds = 28;
+
+// One struct proc_threadinfo as plain values. XNU fills pth_user_time and
+// pth_system_time in nanoseconds (thread_basic_info's seconds and
+// microseconds, osfmk/kern/bsd_kern.c fill_taskthreadinfo), not in the
+// Mach ticks of the task times. pth_curpri is the thread's current
+// scheduling priority, pth_priority its base priority.
+struct ThreadRecord {
+    std::uint64_t user_ns = 0, system_ns = 0;
+    std::int32_t policy = 0, run_state = 0, flags = 0, curpri = 0, priority = 0;
+    std::string_view name;  // the pth_name array (MAXTHREADNAMESIZE = 64 bytes)
+};
+// The thread's own attributes of a thread row (stat group): name (pth_name
+// up to its NUL; empty for a thread that never named itself, since macOS
+// gives threads no default name), status and status_letter from
+// pth_run_state alone (as process_state ranks one thread; an unknown state
+// is `unknown` '?'), utime and stime, kernel_priority = pth_curpri, and
+// policy from pth_policy.
+void fill_thread(const ThreadRecord& th, ProcessInfo& out);
+
+// The answer of PROC_PIDLISTTHREADIDS: `bytes` bytes of native uint64_t
+// thread ids read from `raw` (raw.size() is the buffer's capacity), as
+// tids. Appends to out and returns true; false when the answer may be cut
+// (it filled the buffer: ask again with more room) or is not whole ids.
+// An id of 0 or above INT_MAX (psi's tids are ints) makes `too_large`
+// true and is left out; the caller decides what that means.
+bool thread_ids(std::string_view raw, int bytes, std::vector<int>& out, bool& too_large);
+
+// -- x-macos: system memory (issue 13) --
+
+// The page counts of host_statistics64(HOST_VM_INFO64) that memory() uses
+// (<mach/vm_statistics.h> struct vm_statistics64). XNU's free_count
+// includes the speculative pages (osfmk/kern/host.c: free_count =
+// vm_page_free_count + vm_page_speculative_count); external_page_count
+// (file-backed pages) exists from revision 1 on (macOS 10.9): `rev1` says
+// the kernel filled it (the count it returned was at least
+// HOST_VM_INFO64_REV1_COUNT).
+struct VmPages {
+    std::uint32_t free = 0, active = 0, inactive = 0, wire = 0, speculative = 0, external = 0;
+    bool rev1 = false;
+};
+// MemoryInfo as psutil (5.6 and later) defines it on macOS, in bytes:
+// total = hw.memsize; available = (inactive + free_count) pages; used =
+// (active + wired) pages; free = (free_count - speculative) pages, what
+// vm_stat(1) prints as "Pages free"; active, inactive; cached = file-backed
+// pages (vm_stat "File-backed pages": the unified buffer cache). buffers,
+// shared and slab stay 0: macOS has no separate buffer cache, and the Mach
+// statistics count no shared-memory or slab total. nullopt without
+// revision 1 (no file-backed count), a page size of 0 or above 1 MiB, or a
+// zero memsize.
+std::optional<MemoryInfo> memory_from_vm(const VmPages& vm, std::uint64_t memsize, std::uint64_t page_size) noexcept;
 
 }  // namespace psi::macos

@@ -9,11 +9,13 @@
 #include <sys/param.h>
 #include <sys/proc.h>
 #include <sys/proc_info.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <optional>
 #include <string>
@@ -146,6 +148,8 @@ bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const det
             for (auto* a : {&out.nthreads, &out.kernel_priority}) copy_failure(*a, probe);
             copy_failure(out.policy, probe);
             copy_failure(out.vsz, probe);
+            // -- x-macos: faults come from the same call --
+            for (auto* a : {&out.minor_faults, &out.major_faults}) copy_failure(*a, probe);
         }
         if (groups.has(Group::memory)) copy_failure(out.rss, probe);
         return maybe_gone;
@@ -162,6 +166,15 @@ bool fill_task(Context& ctx, int pid, Groups groups, ProcessInfo& out, const det
         out.kernel_priority.set(t.pti_priority);
         out.policy.set(macos::policy_from_mach(t.pti_policy));
         out.vsz.set(t.pti_virtual_size);
+        // -- x-macos: minor/major faults as XNU's getrusage(2) splits them
+        // (parse.hpp split_faults); a clamped count is not available.
+        if (auto f = macos::split_faults(t.pti_faults, t.pti_pageins)) {
+            out.minor_faults.set(f->minor);
+            out.major_faults.set(f->major);
+        } else {
+            out.minor_faults.fail(AttrStatus::not_available);
+            out.major_faults.fail(AttrStatus::not_available);
+        }
     }
     if (groups.has(Group::memory)) out.rss.set(t.pti_resident_size);
     return false;
@@ -210,10 +223,60 @@ bool fill_procargs(Context& ctx, int pid, Groups groups, ProcessInfo& out, const
     return maybe_gone;
 }
 
+// -- x-macos: the io and fds groups (issue 12) --
+
+static_assert(sizeof(rusage_info_v2) == macos::kRusageV2Size &&
+              offsetof(rusage_info_v2, ri_diskio_bytesread) == macos::kRusageV2DiskioRead &&
+              offsetof(rusage_info_v2, ri_diskio_byteswritten) == macos::kRusageV2DiskioWritten);
+static_assert(sizeof(proc_fdinfo) == macos::kFdInfoSize);
+
+// proc_pid_rusage(RUSAGE_INFO_V2) (macOS 10.9+): the disk I/O bytes. The
+// kernel refuses another user's process without root (EPERM).
+bool fill_io(int pid, ProcessInfo& out, const detail::ProcessKind& kind) {
+    rusage_info_v2 ri{};
+    if (::proc_pid_rusage(pid, RUSAGE_INFO_V2, reinterpret_cast<rusage_info_t*>(&ri)) != 0)
+        return detail::record_attr_failure(out.depth().io_counters, errno, kind);
+    auto io = macos::io_from_rusage_v2(std::string_view(reinterpret_cast<const char*>(&ri), sizeof ri));
+    if (io) out.depth().io_counters.set(*io);
+    else out.depth().io_counters.fail(AttrStatus::not_available);
+    return false;
+}
+
+// proc_pidinfo(PROC_PIDLISTFDS): a size query (the kernel answers for its
+// descriptor table's size plus 20 slots), then the list, one proc_fdinfo
+// per open descriptor. Asked again with more room when descriptors were
+// opened in between and filled the buffer.
+bool fill_fds(Context& ctx, int pid, ProcessInfo& out, const detail::ProcessKind& kind) {
+    // libproc's proc_pidinfo returns 0 on failure with errno set; a list
+    // of no descriptors is also 0 bytes, told apart by errno left at 0.
+    errno = 0;
+    const int want = ::proc_pidinfo(pid, PROC_PIDLISTFDS, 0, nullptr, 0);
+    if (want <= 0) return detail::record_attr_failure(out.depth().num_fds, errno, kind);
+    std::size_t capacity = static_cast<std::size_t>(want) + 32 * sizeof(proc_fdinfo);
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        capacity -= capacity % sizeof(proc_fdinfo);
+        ctx.fd_buf.resize(capacity / sizeof(std::uint64_t));
+        errno = 0;
+        const int got = ::proc_pidinfo(pid, PROC_PIDLISTFDS, 0, ctx.fd_buf.data(), static_cast<int>(capacity));
+        if (got <= 0 && errno != 0) return detail::record_attr_failure(out.depth().num_fds, errno, kind);
+        if (auto n = macos::fd_count(got, capacity)) {
+            out.depth().num_fds.set(*n);
+            return false;
+        }
+        capacity *= 2;
+    }
+    out.depth().num_fds.fail(AttrStatus::not_available);  // still growing after four tries
+    return false;
+}
+
 }  // namespace
 
 std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t*) {
-    (void)ctx;
+    if (ctx.task_pid >= 0) {  // x-macos: a thread's identity is its process's start
+        if (auto ec = macos::read_thread(ctx, pid)) return ec;
+        ticks = ctx.task_start;
+        return {};
+    }
     kinfo_proc kp{};
     if (auto ec = macos::fetch_one(pid, kp)) return ec;
     ticks = macos::row_start_ticks(kp);
@@ -225,6 +288,17 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Ide
     // takes it from the listing's KERN_PROC_ALL, a later check (expect set)
     // asks the kernel.
     ctx.row = nullptr;
+    if (ctx.task_pid >= 0) {
+        // x-macos: `pid` is a thread id of ctx.task_pid. The thread ids are
+        // unique for the system's life, so finding the thread there also
+        // proves the process is the one open_tasks found.
+        if (auto ec = macos::read_thread(ctx, pid)) return ec;
+        ctx.row = &ctx.task_row;
+        out.start_ticks = ctx.task_start;
+        out.kind.kernel_thread = ctx.task_pid == 0;
+        out.kind.zombie = false;
+        return {};
+    }
     if (auto ec = macos::row_for(ctx, pid, expect == nullptr, ctx.row_scratch, ctx.row)) return ec;
     out.start_ticks = macos::row_start_ticks(*ctx.row);
     // pid 0 is kernel_task: no user address space, no executable file.
@@ -233,7 +307,11 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Ide
     return {};
 }
 
-bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, ProcessInfo& out) {
+bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, ProcessInfo& out) {
+    // x-macos: in a thread context (open_tasks) `id_pid` is a thread id;
+    // everything but the thread's own stat values is its process's.
+    const bool thread_row = ctx.task_pid >= 0;
+    const int pid = thread_row ? ctx.task_pid : id_pid;
     const kinfo_proc* row = ctx.row;
     const detail::ProcessKind& kind = id.kind;
     const auto& e = row->kp_eproc;
@@ -244,7 +322,26 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
         bool task_readable = false;
         int nthreads = 0;
         maybe_gone |= fill_task(ctx, pid, groups, out, kind, *row, task_readable, nthreads);
-        if (groups.has(Group::stat)) fill_state(ctx, pid, *row, task_readable, nthreads, out);
+        // A thread row's state is the thread's own (fill_thread below).
+        if (groups.has(Group::stat) && !thread_row) fill_state(ctx, pid, *row, task_readable, nthreads, out);
+    }
+    if (thread_row && groups.has(Group::stat)) {
+        // -- x-macos: the thread's own name, state, times, priority, policy.
+        const proc_threadinfo& th = ctx.thread_info;
+        macos::ThreadRecord rec;
+        rec.user_ns = th.pth_user_time;
+        rec.system_ns = th.pth_system_time;
+        rec.policy = th.pth_policy;
+        rec.run_state = th.pth_run_state;
+        rec.flags = th.pth_flags;
+        rec.curpri = th.pth_curpri;
+        rec.priority = th.pth_priority;
+        rec.name = std::string_view(th.pth_name, sizeof th.pth_name);
+        macos::fill_thread(rec, out);
+        // The fault counts of fill_task are the task's: macOS keeps none
+        // per thread, and a thread row must not show its process's.
+        out.minor_faults.fail(AttrStatus::not_implemented);
+        out.major_faults.fail(AttrStatus::not_implemented);
     }
     if (groups.has(Group::owner) || groups.has(Group::creds)) {
         // Effective ids: the current credential (e_ucred; cr_groups[0] is
@@ -287,6 +384,12 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
     }
     // -- w-ns --
     detail::cgroup_ns_not_implemented(groups, out);  // Linux only
+    // -- x-macos: process depth (issue 12); the rest of these groups is
+    // left unset, which the core reports as not_implemented.
+    // proc_pid_rusage is per task: a thread row has no I/O counters of its own.
+    if (groups.has(Group::io) && thread_row) out.depth().io_counters.fail(AttrStatus::not_implemented);
+    else if (groups.has(Group::io)) maybe_gone |= fill_io(pid, out, kind);
+    if (groups.has(Group::fds)) maybe_gone |= fill_fds(ctx, pid, out, kind);
 
     return maybe_gone;
 }

@@ -3,10 +3,11 @@
 // PROCESSOR_CPU_LOAD_INFO), swap from the vm.swapusage sysctl and the
 // compressor's swapins/swapouts (host_statistics64 HOST_VM_INFO64).
 //
-// Not provided (attr_not_implemented): memory() - the Mach page counts do
-// not split into free(1)'s buffers/cached/shared/slab, and psi will not
-// report zeros for figures it does not have; pressure() and
-// cgroup_limits() - Linux facilities. Compiled against the macOS SDK
+// memory() from host_statistics64(HOST_VM_INFO64) and hw.memsize, defined
+// as psutil does on macOS (macos::memory_from_vm; buffers, shared and slab,
+// which macOS does not have, are 0: see docs/macos.md).
+// Not provided (attr_not_implemented): pressure() and cgroup_limits() -
+// Linux facilities. Compiled against the macOS SDK
 // headers (tests/cross/check_macos.sh) but never run: see docs/macos.md.
 #include <mach/host_info.h>
 #include <mach/mach.h>
@@ -76,7 +77,38 @@ std::error_code cpu_times(Context& ctx, bool percpu, std::vector<CpuTimes>& out)
     return {};
 }
 
-std::error_code memory(Context&, MemoryInfo&) { return make_error_code(errc::attr_not_implemented); }
+// -- x-macos: memory() (issue 13) --
+// host_statistics64(HOST_VM_INFO64) page counts in host_page_size pages
+// (the kernel's page size, which vm_stat(1) also uses: 16 KiB on Apple
+// silicon) and hw.memsize; the definitions are macos::memory_from_vm's.
+// The kernel rate-limits these queries for non-platform callers and may
+// answer a burst of them from a cached copy (osfmk/kern/host.c).
+std::error_code memory(Context&, MemoryInfo& out) {
+    HostPort host;
+    vm_statistics64_data_t vm{};
+    mach_msg_type_number_t count = HOST_VM_INFO64_COUNT;
+    vm_size_t page = 0;
+    if (::host_statistics64(host.port, HOST_VM_INFO64, reinterpret_cast<host_info64_t>(&vm), &count) !=
+            KERN_SUCCESS ||
+        ::host_page_size(host.port, &page) != KERN_SUCCESS)
+        return make_error_code(errc::os_error);
+    std::uint64_t memsize = 0;
+    std::size_t len = sizeof memsize;
+    if (::sysctlbyname("hw.memsize", &memsize, &len, nullptr, 0) != 0 || len != sizeof memsize)
+        return make_error_code(errc::os_error);
+    macos::VmPages pages;
+    pages.free = vm.free_count;
+    pages.active = vm.active_count;
+    pages.inactive = vm.inactive_count;
+    pages.wire = vm.wire_count;
+    pages.speculative = vm.speculative_count;
+    pages.rev1 = count >= HOST_VM_INFO64_REV1_COUNT;
+    if (pages.rev1) pages.external = vm.external_page_count;
+    auto m = macos::memory_from_vm(pages, memsize, static_cast<std::uint64_t>(page));
+    if (!m) return make_error_code(errc::os_error);
+    out = *m;
+    return {};
+}
 
 std::error_code swap(Context& ctx, SwapInfo& out) {
     (void)ctx;
@@ -94,9 +126,11 @@ std::error_code swap(Context& ctx, SwapInfo& out) {
     vm_statistics64_data_t vm{};
     auto count = static_cast<mach_msg_type_number_t>(sizeof vm / sizeof(integer_t));
     vm_size_t page = 0;
+    // swapins/swapouts are revision-1 fields: a kernel that filled less
+    // leaves them 0 in our zeroed struct (x-macos: checked explicitly).
     if (::host_statistics64(host.port, HOST_VM_INFO64, reinterpret_cast<host_info64_t>(&vm), &count) ==
             KERN_SUCCESS &&
-        ::host_page_size(host.port, &page) == KERN_SUCCESS) {
+        count >= HOST_VM_INFO64_REV1_COUNT && ::host_page_size(host.port, &page) == KERN_SUCCESS) {
         out.sin = vm.swapins * static_cast<std::uint64_t>(page);
         out.sout = vm.swapouts * static_cast<std::uint64_t>(page);
     }
