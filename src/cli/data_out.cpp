@@ -104,7 +104,7 @@ void write_json(const std::vector<Column>& cols, const std::vector<const psi::Pr
             append_json_string(o, cols[i].def->name);
             o.push_back(':');
             v.clear();
-            cols[i].def->value(env, *p, v);
+            if (!blank_cell(cols[i], *p)) cols[i].def->value(env, *p, v);  // x-threads: -m's '-' is null
             json_value(o, v);
         }
         o.push_back('}');
@@ -131,7 +131,7 @@ void write_csv(const std::vector<Column>& cols, const std::vector<const psi::Pro
         for (std::size_t i = 0; i < cols.size(); ++i) {
             if (i) o.push_back(',');
             v.clear();
-            cols[i].def->value(env, *p, v);
+            if (!blank_cell(cols[i], *p)) cols[i].def->value(env, *p, v);  // x-threads: -m's '-' is null
             csv_value(o, v);
         }
         o += "\r\n";

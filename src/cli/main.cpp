@@ -171,8 +171,12 @@ int run(const Request& req, OutBuf& out) {
     // The threads are read after the selection (a process is chosen by its
     // own attributes, as ps chooses by the leader's); a process that exits
     // meanwhile has no threads to show.
+    // -- x-threads: -m, m: each process's row, then its threads' rows --
+    // (ps/display.c simple_spew). With --sort ps lists the processes only
+    // (fancy_spew reads no tasks unless H), and so does psi-ps.
+    const bool threads_after = req.threads_after();
     std::vector<psi::ProcessInfo> thread_rows;
-    if (req.show_threads()) {
+    if ((req.show_threads() && !threads_after) || (threads_after && req.sort.empty())) {
         std::vector<std::vector<psi::ProcessInfo>> per;
         std::size_t n = 0;
         for (const psi::ProcessInfo* p : rows) {
@@ -186,14 +190,32 @@ int run(const Request& req, OutBuf& out) {
                     t = *p;
                     t.tid = p->pid;
                 }
+            // x-threads: ps -m orders each process's tasks by start time
+            // (a stable sort of the directory order: ties keep tid order).
+            if (threads_after)
+                std::stable_sort(per.back().begin(), per.back().end(),
+                                 [](const psi::ProcessInfo& a, const psi::ProcessInfo& b) {
+                                     return a.start_ticks < b.start_ticks;
+                                 });
             n += per.back().size();
         }
         thread_rows.reserve(n);
         for (auto& ts : per)
             for (auto& t : ts) thread_rows.push_back(std::move(t));
+        std::vector<const psi::ProcessInfo*> procs_shown;
+        if (threads_after) procs_shown.swap(rows);
         rows.clear();
-        for (const psi::ProcessInfo& t : thread_rows) rows.push_back(&t);
+        rows.reserve(procs_shown.size() + n);
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < per.size(); ++i) {
+            if (threads_after) rows.push_back(procs_shown[i]);  // x-threads: the process row first
+            for (std::size_t k = 0; k < per[i].size(); ++k) rows.push_back(&thread_rows[next++]);
+        }
     }
+    // x-threads: -m's columns: process-only ones blank in thread rows,
+    // thread-only ones in process rows (layout.hpp blank_cell).
+    if (threads_after)
+        for (Column& c : cols) c.scope = row_scope(c.def->name);
 
     std::vector<TreeRow> tree;
     if (req.forest) {
