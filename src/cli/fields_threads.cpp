@@ -6,6 +6,7 @@
 
 #include "escape.hpp"
 #include "fields.hpp"
+#include "layout.hpp"
 
 namespace psi_ps {
 
@@ -94,6 +95,26 @@ constexpr bool sorted(const std::string_view (&names)[N]) {
 }
 static_assert(sorted(kProcessOnly) && sorted(kThreadOnly), "binary search needs sorted names");
 }  // namespace
+
+namespace {
+int t_blank(const Env&, const ProcessInfo&, std::string& o, int) { return text_dash(o); }
+void v_blank(const Env&, const ProcessInfo&, Value& v) { v.clear(); }
+}  // namespace
+
+void split_columns(const std::vector<Column>& cols, SplitColumns& out) {
+    out.blanks.clear();
+    out.blanks.reserve(cols.size());  // never reallocated: the columns point into it
+    out.process = cols;
+    out.thread = cols;
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+        const RowScope scope = row_scope(cols[i].def->name);
+        if (scope == RowScope::every) continue;
+        FieldDef& blank = out.blanks.emplace_back(*cols[i].def);
+        blank.text = t_blank;
+        blank.value = v_blank;
+        (scope == RowScope::thread ? out.process : out.thread)[i].def = &blank;
+    }
+}
 
 RowScope row_scope(std::string_view field_name) {
     if (std::binary_search(std::begin(kProcessOnly), std::end(kProcessOnly), field_name)) return RowScope::process;

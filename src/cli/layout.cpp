@@ -88,7 +88,7 @@ void render_row(const std::vector<Column>& cols, int active_cols, const Env& env
         cell.clear();
         int amount;
         if (p) {
-            amount = blank_cell(c, *p) ? text_dash(cell) : c.def->text(env, *p, cell, room);
+            amount = c.def->text(env, *p, cell, room);
         } else {
             cell = c.header;
             amount = static_cast<int>(cell.size());

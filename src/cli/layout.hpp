@@ -16,16 +16,18 @@ struct Column {
     std::string header;
     int width = 0;
     bool header_set = false;  // given as field=Header
-    // -- x-threads: with -m / m, the rows that show this column (others
-    // print '-', ps's pr_nop); always `every` in other listings.
-    RowScope scope = RowScope::every;
 };
 
-// -- x-threads: true when row p prints '-' in column c (-m / m): a thread
-// row (tid set) in a process-only column, a process row in a thread-only one.
-inline bool blank_cell(const Column& c, const psi::ProcessInfo& p) {
-    return c.scope != RowScope::every && (c.scope == RowScope::process) == (p.tid != 0);
-}
+// -- x-threads: -m and m (ps/display.c lists_and_needs): the process rows'
+// columns, with the thread-only ones printing '-', and the thread rows',
+// with the process-only ones printing '-' (copies of their FieldDefs, kept
+// in `blanks`, whose text is '-' and value null: ps's pr_nop). Same widths
+// and headers as `cols`.
+struct SplitColumns {
+    std::vector<FieldDef> blanks;
+    std::vector<Column> process, thread;
+};
+void split_columns(const std::vector<Column>& cols, SplitColumns& out);
 
 // ps check_header_width(): the line may be several screens wide, the
 // smallest multiple of the screen width that holds all the columns.

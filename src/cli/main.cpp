@@ -212,10 +212,6 @@ int run(const Request& req, OutBuf& out) {
             for (std::size_t k = 0; k < per[i].size(); ++k) rows.push_back(&thread_rows[next++]);
         }
     }
-    // x-threads: -m's columns: process-only ones blank in thread rows,
-    // thread-only ones in process rows (layout.hpp blank_cell).
-    if (threads_after)
-        for (Column& c : cols) c.scope = row_scope(c.def->name);
 
     std::vector<TreeRow> tree;
     if (req.forest) {
@@ -228,21 +224,29 @@ int run(const Request& req, OutBuf& out) {
         sort_rows(rows, req.sort, env);
     }
 
+    // x-threads: -m's two column sets (layout.hpp split_columns).
+    SplitColumns split;
     if (req.output == OutputKind::json) {
-        write_json(cols, rows, env, out);
+        if (threads_after) split_columns(cols, split);
+        write_json(threads_after ? split.process : cols, rows, env, out, threads_after ? &split.thread : nullptr);
     } else if (req.output == OutputKind::csv) {
-        write_csv(cols, rows, env, !req.no_headers, out);
+        if (threads_after) split_columns(cols, split);
+        write_csv(threads_after ? split.process : cols, rows, env, !req.no_headers, out,
+                  threads_after ? &split.thread : nullptr);
     } else {
         const int screen = screen_columns(req.wide, req.cols);
         env.wide_signals = widen_signal_columns(cols, screen);
         const int active = active_columns(cols, screen);
+        if (threads_after) split_columns(cols, split);
         // ps prints no header line when every header is empty (-o pid=,comm=).
         bool any_header = std::any_of(cols.begin(), cols.end(), [](const Column& c) { return !c.header.empty(); });
         if (!req.no_headers && any_header) render_row(cols, active, env, nullptr, out.str());
         ForestPrefix prefix;
         for (std::size_t i = 0; i < rows.size() && out.ok(); ++i) {
             env.forest = req.forest ? prefix.next(tree[i]) : std::string_view();
-            render_row(cols, active, env, rows[i], out.str());
+            const std::vector<Column>& row_cols =
+                !threads_after ? cols : rows[i]->tid != 0 ? split.thread : split.process;  // x-threads
+            render_row(row_cols, active, env, rows[i], out.str());
             out.maybe_flush();
         }
     }
