@@ -167,8 +167,10 @@ class ThreadTable(Dict[int, Process]):
 
     A thread snapshot is a ``Process`` whose ``tid`` is the thread id and
     whose ``pid`` (and ``tgid``) is its process's; its ``name``, ``status``,
-    ``utime``, ``stime``, ``processor``, ``nice``, ``priority``, ``policy``
-    and ``wchan`` are the thread's own (Linux /proc/PID/task/TID). The stat
+    ``utime``, ``stime``, ``processor``, ``nice``, ``priority``, ``policy``,
+    ``wchan``, ``minor_faults``, ``major_faults``, ``voluntary_ctxt_switches``
+    and ``involuntary_ctxt_switches`` are the thread's own (Linux
+    /proc/PID/task/TID). The stat
     group is read up front (``attrs`` names other attributes instead); the
     rest on first access, from that thread. A thread or process that ends
     while the table is built is left out; ``ThreadTable(pid)`` raises

@@ -87,14 +87,16 @@ std::vector<std::size_t> unique_columns(const std::vector<Column>& cols) {
 
 }  // namespace
 
-void write_json(const std::vector<Column>& cols, const std::vector<const psi::ProcessInfo*>& rows, const Env& env,
-                OutBuf& out) {
+void write_json(const std::vector<Column>& proc_cols, const std::vector<const psi::ProcessInfo*>& rows,
+                const Env& env, OutBuf& out, const std::vector<Column>* thread_cols) {
+    const std::vector<Column>& cols = proc_cols;
     std::string& o = out.str();
     const std::vector<std::size_t> keep = unique_columns(cols);
     Value v;
     o.push_back('[');
     bool first_row = true;
     for (const psi::ProcessInfo* p : rows) {
+        const std::vector<Column>& row_cols = thread_cols && p->tid != 0 ? *thread_cols : cols;  // x-threads
         o += first_row ? "\n{" : ",\n{";
         first_row = false;
         bool first = true;
@@ -104,7 +106,7 @@ void write_json(const std::vector<Column>& cols, const std::vector<const psi::Pr
             append_json_string(o, cols[i].def->name);
             o.push_back(':');
             v.clear();
-            cols[i].def->value(env, *p, v);
+            row_cols[i].def->value(env, *p, v);
             json_value(o, v);
         }
         o.push_back('}');
@@ -114,7 +116,7 @@ void write_json(const std::vector<Column>& cols, const std::vector<const psi::Pr
 }
 
 void write_csv(const std::vector<Column>& cols, const std::vector<const psi::ProcessInfo*>& rows, const Env& env,
-               bool headers, OutBuf& out) {
+               bool headers, OutBuf& out, const std::vector<Column>* thread_cols) {
     std::string& o = out.str();
     if (headers) {
         for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -128,10 +130,11 @@ void write_csv(const std::vector<Column>& cols, const std::vector<const psi::Pro
     }
     Value v;
     for (const psi::ProcessInfo* p : rows) {
+        const std::vector<Column>& row_cols = thread_cols && p->tid != 0 ? *thread_cols : cols;  // x-threads
         for (std::size_t i = 0; i < cols.size(); ++i) {
             if (i) o.push_back(',');
             v.clear();
-            cols[i].def->value(env, *p, v);
+            row_cols[i].def->value(env, *p, v);
             csv_value(o, v);
         }
         o += "\r\n";

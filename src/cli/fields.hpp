@@ -169,4 +169,11 @@ int text_escaped(std::string& out, std::string_view s, int max_cells);
 // The room ps gives a fixed-width cell's text (COLWID in ps/output.c).
 inline constexpr int kCellRoom = 240;
 
+// -- x-threads: -m and m, each process followed by its threads --
+// Which rows show a field (procps's PO / TO / ET marks, fields_threads.cpp):
+// a process-only field prints '-' in thread rows, a thread-only field '-'
+// in process rows.
+enum class RowScope : std::uint8_t { every, process, thread };
+RowScope row_scope(std::string_view field_name);
+
 }  // namespace psi_ps

@@ -18,6 +18,17 @@ struct Column {
     bool header_set = false;  // given as field=Header
 };
 
+// -- x-threads: -m and m (ps/display.c lists_and_needs): the process rows'
+// columns, with the thread-only ones printing '-', and the thread rows',
+// with the process-only ones printing '-' (copies of their FieldDefs, kept
+// in `blanks`, whose text is '-' and value null: ps's pr_nop). Same widths
+// and headers as `cols`.
+struct SplitColumns {
+    std::vector<FieldDef> blanks;
+    std::vector<Column> process, thread;
+};
+void split_columns(const std::vector<Column>& cols, SplitColumns& out);
+
 // ps check_header_width(): the line may be several screens wide, the
 // smallest multiple of the screen width that holds all the columns.
 int active_columns(const std::vector<Column>& cols, int screen_cols);

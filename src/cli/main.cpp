@@ -171,8 +171,12 @@ int run(const Request& req, OutBuf& out) {
     // The threads are read after the selection (a process is chosen by its
     // own attributes, as ps chooses by the leader's); a process that exits
     // meanwhile has no threads to show.
+    // -- x-threads: -m, m: each process's row, then its threads' rows --
+    // (ps/display.c simple_spew). With --sort ps lists the processes only
+    // (fancy_spew reads no tasks unless H), and so does psi-ps.
+    const bool threads_after = req.threads_after();
     std::vector<psi::ProcessInfo> thread_rows;
-    if (req.show_threads()) {
+    if ((req.show_threads() && !threads_after) || (threads_after && req.sort.empty())) {
         std::vector<std::vector<psi::ProcessInfo>> per;
         std::size_t n = 0;
         for (const psi::ProcessInfo* p : rows) {
@@ -186,13 +190,27 @@ int run(const Request& req, OutBuf& out) {
                     t = *p;
                     t.tid = p->pid;
                 }
+            // x-threads: ps -m orders each process's tasks by start time
+            // (a stable sort of the directory order: ties keep tid order).
+            if (threads_after)
+                std::stable_sort(per.back().begin(), per.back().end(),
+                                 [](const psi::ProcessInfo& a, const psi::ProcessInfo& b) {
+                                     return a.start_ticks < b.start_ticks;
+                                 });
             n += per.back().size();
         }
         thread_rows.reserve(n);
         for (auto& ts : per)
             for (auto& t : ts) thread_rows.push_back(std::move(t));
+        std::vector<const psi::ProcessInfo*> procs_shown;
+        if (threads_after) procs_shown.swap(rows);
         rows.clear();
-        for (const psi::ProcessInfo& t : thread_rows) rows.push_back(&t);
+        rows.reserve(procs_shown.size() + n);
+        std::size_t next = 0;
+        for (std::size_t i = 0; i < per.size(); ++i) {
+            if (threads_after) rows.push_back(procs_shown[i]);  // x-threads: the process row first
+            for (std::size_t k = 0; k < per[i].size(); ++k) rows.push_back(&thread_rows[next++]);
+        }
     }
 
     std::vector<TreeRow> tree;
@@ -206,21 +224,29 @@ int run(const Request& req, OutBuf& out) {
         sort_rows(rows, req.sort, env);
     }
 
+    // x-threads: -m's two column sets (layout.hpp split_columns).
+    SplitColumns split;
     if (req.output == OutputKind::json) {
-        write_json(cols, rows, env, out);
+        if (threads_after) split_columns(cols, split);
+        write_json(threads_after ? split.process : cols, rows, env, out, threads_after ? &split.thread : nullptr);
     } else if (req.output == OutputKind::csv) {
-        write_csv(cols, rows, env, !req.no_headers, out);
+        if (threads_after) split_columns(cols, split);
+        write_csv(threads_after ? split.process : cols, rows, env, !req.no_headers, out,
+                  threads_after ? &split.thread : nullptr);
     } else {
         const int screen = screen_columns(req.wide, req.cols);
         env.wide_signals = widen_signal_columns(cols, screen);
         const int active = active_columns(cols, screen);
+        if (threads_after) split_columns(cols, split);
         // ps prints no header line when every header is empty (-o pid=,comm=).
         bool any_header = std::any_of(cols.begin(), cols.end(), [](const Column& c) { return !c.header.empty(); });
         if (!req.no_headers && any_header) render_row(cols, active, env, nullptr, out.str());
         ForestPrefix prefix;
         for (std::size_t i = 0; i < rows.size() && out.ok(); ++i) {
             env.forest = req.forest ? prefix.next(tree[i]) : std::string_view();
-            render_row(cols, active, env, rows[i], out.str());
+            const std::vector<Column>& row_cols =
+                !threads_after ? cols : rows[i]->tid != 0 ? split.thread : split.process;  // x-threads
+            render_row(row_cols, active, env, rows[i], out.str());
             out.maybe_flush();
         }
     }

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <initializer_list>
 #include <cstdlib>
 #include <grp.h>
 #include <pwd.h>
@@ -306,6 +307,7 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'L': r.threads_L = true; continue;  // -- w-threads
         case 'T': r.threads_T = true; continue;  // -- w-threads
         case 'M': r.label_first = true; continue;  // -- w-threads
+        case 'm': r.threads_m_unix = true; continue;  // -- x-threads
         case 'p': case 'u': case 'U': case 'C': case 'o': case 'O': case 'q': case 's': case 't': case 'g': case 'G':
             break;
         default: throw UsageError("unknown option " + quoted(std::string("-") + c));
@@ -342,7 +344,7 @@ void unix_options(Request& r, string_view arg, ArgCursor& cur) {
 // the rest of the word or the next one ("ps axo pid,comm"), and a word of
 // pids ("ps 1,2"). Others (v, s, c, O, ...) are refused rather than
 // half-done.
-void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
+void bsd_options(Request& r, string_view arg, ArgCursor& cur, bool second_chance = false) {
     r.prefer_bsd = true;
     if (all_digits(arg.substr(0, 1))) {
         add_pids(r.pids, arg, "process id");
@@ -365,6 +367,15 @@ void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
         case 'r': r.running_only = true; break;
         case 'H': r.threads_H = true; break;  // -- w-threads: threads as if processes
         case 'Z': r.label_first = true; break;  // -- w-threads: the label column first
+        // -- x-threads: m and M (ps: "MacOS X thread display") list each
+        // process, then its threads. In procps's second-chance parse (a
+        // dashed word read as BSD, "ps -mx") m is instead the old Linux
+        // memory format (personality PER_OLD_m), which psi-ps does not do.
+        case 'm':
+            if (second_chance) throw UsageError("BSD m read in a second parse (ps's old memory format) is not supported");
+            r.threads_m_bsd = true;
+            break;
+        case 'M': r.threads_m_bsd = true; break;
         case 'u': case 'j': case 'l':
             if (r.bsd_format && r.bsd_format != 'b' && r.bsd_format != c) throw UsageError("conflicting format options");
             r.bsd_format = c;
@@ -380,7 +391,7 @@ void bsd_options(Request& r, string_view arg, ArgCursor& cur) {
         }
         default:
             throw UsageError("unsupported option " + quoted(std::string(1, c)) + " in " + quoted(arg) +
-                             "; psi-ps takes the BSD letters a x g e u j l f h r w L o p U and procps's UNIX and GNU "
+                             "; psi-ps takes the BSD letters a x g e u j l f h r w H m M Z L o p U and procps's UNIX and GNU "
                              "options (try 'psi-ps --help')");
         }
         informational = false;
@@ -401,7 +412,7 @@ Request parse_words(int argc, char** argv, bool force_bsd) {
         string_view arg = argv[cur.i];
         if (arg.size() > 2 && arg.substr(0, 2) == "--") long_option(r, arg, cur);
         else if (arg.size() > 1 && arg[0] == '-' && arg != "--") {
-            if (force_bsd) bsd_options(r, arg.substr(1), cur);
+            if (force_bsd) bsd_options(r, arg.substr(1), cur, true);  // x-threads: flag for m
             else unix_options(r, arg, cur);
         }
         else if (!arg.empty() && arg[0] != '-') {
@@ -457,6 +468,14 @@ Request parse_args(int argc, char** argv) {
     if (r.forest && !r.sort.empty())
         for (const SortKey& k : r.sort)
             if (k.def->name == "ppid") throw UsageError("sorting by ppid conflicts with the tree view");
+    // -- x-threads: ps/parser.c thread_option_check and sortformat.c's rules for m/-m --
+    if (r.threads_after()) {
+        if (r.forest) throw UsageError("thread display conflicts with forest display");
+        if (r.threads_H) throw UsageError("thread flags conflict; can't use H with m or -m");
+        if (r.threads_m_unix && r.threads_m_bsd) throw UsageError("thread flags conflict; can't use both m and -m");
+        if ((r.threads_L || r.threads_T) && !r.format.empty())
+            throw UsageError("-L/-T with H/m/-m and -o/-O/o/O is nonsense");
+    }
     return r;
 }
 
@@ -476,13 +495,31 @@ namespace {
 std::vector<FormatItem> base_format(const Request& r) {
     if (!r.format.empty()) return r.format;
     // The BSD formats (ps/output.c macro_array OL_u, OL_j, OL_l and OL_).
-    if (r.bsd_format && !r.full && !r.long_format && !r.jobs_format && !r.extra_full) {
+    // x-threads: the plain BSD format ('b') is ps's generated SysV list
+    // with BSD defaults (below), which also takes -L's LWP, -T's SPID and
+    // -P's PSR ("ps m -L", "ps -L x").
+    if (r.bsd_format && r.bsd_format != 'b' && !r.full && !r.long_format && !r.jobs_format && !r.extra_full) {
         const char* bsd = r.bsd_format == 'u'   ? "user,pid,pcpu,pmem,vsz,rss,tname,stat,start_time,bsdtime,args"
                           : r.bsd_format == 'j' ? "ppid,pid,pgid,sid,tname,tpgid,stat,uid,bsdtime,args"
-                          : r.bsd_format == 'l' ? "flags,uid,pid,ppid,priority,nice,vsz,rss,wchan,stat,tname,bsdtime,args"
-                                                : "pid,tname,stat,bsdtime,args";
+                                                : "flags,uid,pid,ppid,priority,nice,vsz,rss,wchan,stat,tname,bsdtime,args";
         std::vector<FormatItem> out;
         add_format(out, bsd);
+        // x-threads: ps/sortformat.c process_sf_options puts -T's SPID after
+        // PID, and -L's LWP after the first of SID, SESS, PGID, PGRP, PPID,
+        // PID, then NLWP after %CPU, into the BSD formats ("ps -L u").
+        auto add_after = [&](std::initializer_list<std::string_view> headers, const char* field) {
+            for (std::string_view h : headers)
+                for (std::size_t i = 0; i < out.size(); ++i)
+                    if (out[i].header == h) {
+                        out.insert(out.begin() + static_cast<std::ptrdiff_t>(i) + 1, parse_format_item(field));
+                        return;
+                    }
+        };
+        if (r.threads_T) add_after({"PID"}, "spid");
+        if (r.threads_L) {
+            add_after({"SID", "SESS", "PGID", "PGRP", "PPID", "PID"}, "lwp");
+            add_after({"%CPU"}, "nlwp");
+        }
         return out;
     }
     // procps's UNIX formats, composed from -f, -l, -j, -y, -F, -c and -P

@@ -92,6 +92,11 @@ struct Request {
     // -M, BSD Z: the security label column first (ps's "label" field).
     bool label_first = false;
 
+    // -- x-threads: -m (UNIX), m and M (BSD): each process's row, then a row
+    // per thread of it (ps/display.c simple_spew, "m and -m options").
+    bool threads_m_unix = false, threads_m_bsd = false;
+    bool threads_after() const { return threads_m_unix || threads_m_bsd; }
+
     // A list selection (ps's selection_list): -p -u -U -C -s -t -g -G ...
     bool has_list() const {
         return !pids.empty() || !ppids.empty() || !euids.empty() || !ruids.empty() || !names.empty() ||

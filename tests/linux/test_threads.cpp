@@ -129,3 +129,45 @@ TEST(FixtureLabel, CurrentWithoutNewlineAndNul) {
 }
 
 }  // namespace
+
+namespace {
+
+// -- x-threads: a thread row's faults (task/TID/stat 10, 12) and context
+// switches (task/TID/status) are the thread's own, not its process's.
+TEST(FixtureThreads, FaultsAndContextSwitchesAreTheThreadsOwn) {
+    ProcFixture fx;
+    add_threaded(fx);
+    psi_test::ProcFiles files;
+    StatFields worker;
+    worker.minflt = 41;
+    worker.majflt = 3;
+    fx.write("300/task/301/stat", make_stat(301, "worker #1", worker));
+    fx.write("300/task/301/status", psi_test::make_status(301, "worker #1", files, worker) +
+                                        "voluntary_ctxt_switches:\t17\nnonvoluntary_ctxt_switches:\t5\n");
+    StatFields leader;
+    leader.minflt = 7;
+    leader.majflt = 0;
+    fx.write("300/task/300/stat", make_stat(300, "server", leader));
+    fx.write("300/task/300/status", psi_test::make_status(300, "server", files, leader) +
+                                        "voluntary_ctxt_switches:\t2\nnonvoluntary_ctxt_switches:\t1\n");
+    psi::System sys = psi_test::open_fixture(fx);
+    std::vector<psi::ProcessInfo> ts = sys.threads(300, psi::Groups(Group::stat) | Group::status);
+    ASSERT_EQ(ts.size(), 2u);
+    EXPECT_EQ(ts[1].minor_faults.value(), 41u);
+    EXPECT_EQ(ts[1].major_faults.value(), 3u);
+    EXPECT_EQ(ts[1].voluntary_ctxt_switches.value(), 17u);
+    EXPECT_EQ(ts[1].involuntary_ctxt_switches.value(), 5u);
+    EXPECT_EQ(ts[0].minor_faults.value(), 7u);
+    EXPECT_EQ(ts[0].voluntary_ctxt_switches.value(), 2u);
+    // The stat group alone leaves the status counters unread; read_more
+    // reads them from the thread's own status file.
+    std::vector<psi::ProcessInfo> lazy = sys.threads(300, Group::stat);
+    ASSERT_EQ(lazy.size(), 2u);
+    EXPECT_EQ(lazy[1].voluntary_ctxt_switches.status(), AttrStatus::not_read);
+    sys.read_more(lazy[1], Group::status);
+    EXPECT_EQ(lazy[1].involuntary_ctxt_switches.value(), 5u);
+    // The process row keeps the process's stat (the fixture's default 100).
+    EXPECT_EQ(sys.process(300, Group::stat).minor_faults.value(), 100u);
+}
+
+}  // namespace

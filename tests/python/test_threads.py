@@ -146,3 +146,71 @@ def test_label_is_attr_current() -> None:
         with pytest.raises(psi.AttrNotAvailableError):
             proc.label
         assert want is not None or errno_ is not None
+
+
+# -- x-threads: faults and context switches of thread rows --
+def _task_faults(pid: int, tid: int) -> tuple[int, int]:
+    """(minflt, majflt): /proc/PID/task/TID/stat fields 10 and 12."""
+    with open(f"/proc/{pid}/task/{tid}/stat") as f:
+        rest = f.read().rsplit(")", 1)[1].split()
+    return int(rest[7]), int(rest[9])
+
+
+def _task_switches(pid: int, tid: int) -> tuple[int, int]:
+    """(voluntary, nonvoluntary) from /proc/PID/task/TID/status."""
+    vals = {}
+    with open(f"/proc/{pid}/task/{tid}/status") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            if key in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"):
+                vals[key] = int(value)
+    return vals["voluntary_ctxt_switches"], vals["nonvoluntary_ctxt_switches"]
+
+
+@pytest.mark.parametrize("how", ["thread_list", "thread_list_status", "ThreadTable"])
+def test_thread_faults_and_context_switches(named: NamedThreads, how: str) -> None:
+    """Each thread's own counters (task/TID/stat and status), read between
+    two reads of the files: they only grow. The helper's threads are all
+    asleep, so the window is tight in practice, but not assumed."""
+    tids = _tasks(named.pid)
+    before = {t: (_task_faults(named.pid, t), _task_switches(named.pid, t)) for t in tids}
+    if how == "thread_list":  # status read lazily, from each thread
+        rows = psi.process.Process(named.pid).thread_list()
+        got = {t.tid: ((t.minor_faults, t.major_faults), (t.voluntary_ctxt_switches, t.involuntary_ctxt_switches))
+               for t in rows}
+    elif how == "thread_list_status":  # both groups up front
+        rows = psi.process.Process(named.pid).thread_list(
+            attrs=["minor_faults", "major_faults", "voluntary_ctxt_switches", "involuntary_ctxt_switches"])
+        got = {t.tid: ((t.minor_faults, t.major_faults), (t.voluntary_ctxt_switches, t.involuntary_ctxt_switches))
+               for t in rows}
+    else:
+        table = psi.process.ThreadTable(named.pid)
+        got = {tid: ((t.minor_faults, t.major_faults), (t.voluntary_ctxt_switches, t.involuntary_ctxt_switches))
+               for tid, t in table.items()}
+    after = {t: (_task_faults(named.pid, t), _task_switches(named.pid, t)) for t in tids}
+    assert sorted(got) == tids
+    for t in tids:
+        for k in range(2):
+            for j in range(2):
+                assert before[t][k][j] <= got[t][k][j] <= after[t][k][j], (t, k, j)
+    # The named threads' own counts, not the process's: the process's
+    # minor faults add up every thread's (and those of ended threads), so
+    # a thread row holding the process's count would break this sum.
+    proc = psi.process.Process(named.pid)
+    assert sum(got[t][0][0] for t in tids) <= proc.minor_faults
+    assert got[named.pid][0][0] < proc.minor_faults or len(tids) == 1 or all(
+        got[t][0][0] == 0 for t in tids if t != named.pid)
+
+
+def test_process_context_switches_are_the_leaders() -> None:
+    """status is per task: a process's context switches are its leader
+    thread's (as psutil's num_ctx_switches reads them), not a sum."""
+    pid = os.getpid()
+    before = _task_switches(pid, pid)
+    proc = psi.process.Process(pid)
+    got = (proc.voluntary_ctxt_switches, proc.involuntary_ctxt_switches)
+    leader = [t for t in proc.thread_list() if t.tid == pid][0]
+    lgot = (leader.voluntary_ctxt_switches, leader.involuntary_ctxt_switches)
+    after = _task_switches(pid, pid)
+    for k in range(2):
+        assert before[k] <= got[k] <= lgot[k] <= after[k]
