@@ -74,6 +74,24 @@ TEST(LinuxParseStat, NegativeNiceAndPriority) {
     EXPECT_EQ(st->starttime, 30u);
 }
 
+// -- x-resample: the overflow check runs from the 20th digit on --
+TEST(LinuxParseStat, TwentyDigitNumbersAtTheLimit) {
+    const std::string head = "5 (x) S 1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 30 ";
+    auto max = lp::parse_stat(head + "18446744073709551615 10\n");  // UINT64_MAX: fits
+    ASSERT_TRUE(max);
+    EXPECT_EQ(max->vsize, UINT64_MAX);
+    EXPECT_EQ(max->fields, 24);
+    auto over = lp::parse_stat(head + "18446744073709551616 10\n");  // one more: malformed, the scan stops
+    ASSERT_TRUE(over);
+    EXPECT_EQ(over->fields, 22);
+    EXPECT_EQ(over->starttime, 30u);
+    EXPECT_EQ(over->vsize, 0u);
+    auto padded = lp::parse_stat(head + "00000000000000000000000042 10\n");  // 26 digits, small
+    ASSERT_TRUE(padded);
+    EXPECT_EQ(padded->vsize, 42u);
+    EXPECT_EQ(padded->fields, 24);
+}
+
 TEST(LinuxParseStat, GarbageIsRefused) {
     EXPECT_FALSE(lp::parse_stat(""));
     EXPECT_FALSE(lp::parse_stat("1 no parens S 0"));
