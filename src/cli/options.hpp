@@ -92,6 +92,12 @@ struct Request {
     // -M, BSD Z: the security label column first (ps's "label" field).
     bool label_first = false;
 
+    // -- x-resample: --watch SECONDS [--count N]: the listing again every
+    // SECONDS (as top -b -d), %cpu and C over the time since the previous
+    // one; N listings in all (0: until interrupted) --
+    double watch = 0;
+    long count = 0;
+
     // A list selection (ps's selection_list): -p -u -U -C -s -t -g -G ...
     bool has_list() const {
         return !pids.empty() || !ppids.empty() || !euids.empty() || !ruids.empty() || !names.empty() ||
