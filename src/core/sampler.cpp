@@ -75,6 +75,7 @@ ProcessTable Sampler::sample(ProcessTable&& recycle, std::error_code& ec) {
     std::vector<ProcessInfo> procs = std::move(recycle).release();
     const bool ours = !procs.empty() && std::find(impl_->issued.begin(), impl_->issued.end(), procs.data()) !=
                                             impl_->issued.end();
+    if (procs.size() > pids.size()) procs.resize(pids.size());
     for (ProcessInfo& p : procs)
         if (!ours || p.groups_read != Groups(Group::stat)) p = ProcessInfo();
     procs.resize(pids.size());
