@@ -310,6 +310,15 @@ public:
     // each row and the table stamped (read_at).
     ProcessTable sample();
     ProcessTable sample(std::error_code& ec);
+    // The same, reusing the memory of `recycle` (a table an earlier sample()
+    // of this Sampler returned, no longer needed: a monitor passes the
+    // older of its two tables back): its rows are overwritten in place
+    // instead of a new row being built, and the old one destroyed, per
+    // process. A row that holds anything a sample does not write (another
+    // group read, or a table not from a Sampler) is reset first, so the
+    // result equals sample()'s.
+    ProcessTable sample(ProcessTable&& recycle);
+    ProcessTable sample(ProcessTable&& recycle, std::error_code& ec);
     // Descriptors kept open now (0 where the platform keeps none).
     std::size_t open_handles() const;
 

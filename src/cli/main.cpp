@@ -68,7 +68,9 @@ bool uses(const std::vector<Column>& cols, std::string_view name) {
     return std::any_of(cols.begin(), cols.end(), [&](const Column& c) { return c.def->name == name; });
 }
 
-int run(const Request& req, OutBuf& out) {
+// `previous` (--watch): in, the last listing, the earlier snapshot of the
+// rates when not empty; out, this listing.
+int run(const Request& req, OutBuf& out, psi::ProcessTable* previous = nullptr) {
     if (req.help) { print_help(out); return 0; }
     if (req.version) { out.append("psi-ps (psi) " PSI_VERSION_STRING "\n"); return 0; }
     if (req.list_fields || req.list_fields_long) { print_fields(out, req.list_fields_long); return 0; }
@@ -124,7 +126,13 @@ int run(const Request& req, OutBuf& out) {
     // and C then show the CPU used in between (psi/rates.hpp), by design
     // unlike ps, which only knows the lifetime share.
     psi::ProcessTable before;
-    if (req.interval > 0) {
+    // -- x-resample: --watch: rates since the previous listing, which needs
+    // the stat group to serve as the next one's earlier snapshot --
+    const bool since_previous = previous && !previous->empty();
+    if (previous) groups |= psi::Group::stat;
+    if (since_previous) {
+        before = std::move(*previous);
+    } else if (req.interval > 0) {
         groups |= psi::Group::stat;
         before = sys.table(psi::Group::stat, ec);
         if (ec) return fail("cannot list processes: " + ec.message(), 1);
@@ -134,6 +142,7 @@ int run(const Request& req, OutBuf& out) {
     }
 
     std::vector<psi::ProcessInfo> procs;
+    const psi::Instant listed = psi::Instant::now();  // x-resample: --watch's next earlier snapshot
     if (sel.pids_only()) {
         // Read just the listed processes. Only thread-group leaders count (a
         // thread id is not a process for ps), hence the check against pids().
@@ -154,7 +163,7 @@ int run(const Request& req, OutBuf& out) {
     }
 
     psi::TableRates rates;
-    if (req.interval > 0) {
+    if (req.interval > 0 || since_previous) {
         std::vector<const psi::ProcessInfo*> earlier, later;
         for (const psi::ProcessInfo& p : before) earlier.push_back(&p);
         for (const psi::ProcessInfo& p : procs) later.push_back(&p);
@@ -251,8 +260,10 @@ int run(const Request& req, OutBuf& out) {
         }
     }
     out.flush();
+    const bool none = rows.empty();
+    if (previous) *previous = psi::ProcessTable(std::move(procs), listed);  // x-resample: --watch
     if (!out.ok()) return 0;  // main() reports it
-    if (rows.empty()) return fail("no process matched the selection", 1);
+    if (none) return fail("no process matched the selection", 1);
     return 0;
 }
 
@@ -298,10 +309,19 @@ int main(int argc, char** argv) {
         return psi_ps::fail(msg, 2);
     }
     int code;
-    try {
-        code = psi_ps::run(req, out);
-    } catch (const std::exception& e) {
-        code = psi_ps::fail(e.what(), 1);
+    // -- x-resample: --watch: listings every SECONDS, a blank line between,
+    // until --count of them or interrupted (SIGINT ends psi-ps as it ends
+    // top -b); the status is the last listing's --
+    psi::ProcessTable previous;
+    for (long n = 1;; ++n) {
+        try {
+            code = psi_ps::run(req, out, req.watch > 0 ? &previous : nullptr);
+        } catch (const std::exception& e) {
+            code = psi_ps::fail(e.what(), 1);
+        }
+        if (req.watch <= 0 || (req.count > 0 && n >= req.count) || !out.ok()) break;
+        std::this_thread::sleep_for(std::chrono::duration<double>(req.watch));
+        out.append("\n");
     }
     return psi_ps::finish(out, code);
 }

@@ -284,6 +284,13 @@ void long_option(Request& r, string_view arg, ArgCursor& cur) {
     else if (name == "help") { flag(); r.help = true; }
     else if (name == "version") { flag(); r.version = true; }
     else if (name == "list-fields") { flag(); r.list_fields_long = true; }
+    // -- x-resample: --watch, --count --
+    else if (name == "watch") r.watch = parse_interval(val());
+    else if (name == "count") {
+        string_view v = val();
+        r.count = static_cast<long>(parse_number(v, 1'000'000'000, "invalid count " + quoted(v)));
+        if (r.count == 0) throw UsageError("invalid count " + quoted(v));
+    }
     else throw UsageError("unknown option " + quoted(std::string("--") + std::string(name)));
 }
 
@@ -462,6 +469,7 @@ Request parse_args(int argc, char** argv) {
     if (r.has_O && (r.full || r.long_format || r.jobs_format || r.extra_full || r.bsd_format))
         throw UsageError("-O with another format option (-f, -l, -j, -F, BSD u j l) is not supported");
     if (r.long_y && !r.long_format) throw UsageError("modifier -y without format -l makes no sense");
+    if (r.count > 0 && r.watch <= 0) throw UsageError("--count needs --watch");  // x-resample
     const bool unix_format = r.full || r.long_format || r.jobs_format || r.extra_full;
     if (r.bsd_format && (unix_format || !r.format.empty()) && r.bsd_format != 'b')
         throw UsageError("conflicting format options");

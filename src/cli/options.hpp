@@ -96,6 +96,11 @@ struct Request {
     // per thread of it (ps/display.c simple_spew, "m and -m options").
     bool threads_m_unix = false, threads_m_bsd = false;
     bool threads_after() const { return threads_m_unix || threads_m_bsd; }
+    // -- x-resample: --watch SECONDS [--count N]: the listing again every
+    // SECONDS (as top -b -d), %cpu and C over the time since the previous
+    // one; N listings in all (0: until interrupted) --
+    double watch = 0;
+    long count = 0;
 
     // A list selection (ps's selection_list): -p -u -U -C -s -t -g -G ...
     bool has_list() const {

@@ -27,6 +27,10 @@ void sampler_begin(SamplerState& s, Context& ctx, const std::vector<int>& pids);
 
 // Reads the stat group of pids[index] (as read_process(ctx, pid,
 // Group::stat, out, nullptr) would) into `out`; no_such_process when gone.
+// `out` may be a row of an earlier sample, reused (Sampler::sample with a
+// recycled table): a success writes the identity and every attribute of
+// the stat group; a failure writes nothing that a later success into the
+// same row would not overwrite.
 std::error_code sampler_read(SamplerState& s, Context& ctx, std::size_t index, int pid, ProcessInfo& out);
 
 std::size_t sampler_handles(const SamplerState& s) noexcept;

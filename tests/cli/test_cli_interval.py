@@ -123,3 +123,64 @@ def test_churn_never_fails(psi_ps: str) -> None:
 def test_help_mentions_interval(psi_ps: str) -> None:
     out = subprocess.run([psi_ps, "--help"], capture_output=True, text=True, check=True).stdout
     assert "--interval SECONDS" in out
+
+
+# -- x-resample: --watch SECONDS [--count N] --
+
+def watch_listings(psi_ps: str, *args: str) -> List[str]:
+    r = subprocess.run([psi_ps, *args], capture_output=True, text=True, env=clean_env())
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.endswith("\n") and not r.stdout.endswith("\n\n")
+    return r.stdout.split("\n\n")
+
+
+def test_watch_count_listings_since_the_previous(psi_ps: str, child) -> None:  # type: ignore[no-untyped-def]
+    # Burnt 0.3 s of CPU, then sleeps: the first listing shows the lifetime
+    # share (well above 0, as ps), every later one the share since the
+    # listing before, which the oracle bounds by the CPU the child used
+    # while psi-ps ran (none, bar a tick).
+    p = child("import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass\n"
+              "print('ready', flush=True)\ntime.sleep(60)")
+    c0 = ticks(p.pid)
+    listings = watch_listings(psi_ps, "--watch", "0.2", "--count", "3", "--json", "-o", "pid,pcpu", "-p", str(p.pid))
+    oracle = ticks(p.pid) - c0
+    assert len(listings) == 3
+    rows = [json.loads(text) for text in listings]
+    assert all(len(r) == 1 and r[0]["pid"] == p.pid for r in rows)
+    assert oracle <= 2 / HZ
+    assert rows[0][0]["pcpu"] > 0
+    for r in rows[1:]:
+        # Each later interval lasts at least the 0.2 s psi-ps sleeps.
+        assert r[0]["pcpu"] <= 100 * (oracle + 2 / HZ) / 0.2
+        assert r[0]["pcpu"] < rows[0][0]["pcpu"]
+
+
+def test_watch_text_repeats_the_header(psi_ps: str) -> None:
+    listings = watch_listings(psi_ps, "--watch", "0.1", "--count", "2", "-o", "pid,%cpu,c,comm",
+                              "-p", str(os.getpid()))
+    assert len(listings) == 2
+    for text in listings:
+        lines = text.splitlines()
+        assert lines[0].split() == ["PID", "%CPU", "C", "COMMAND"]
+        assert [line.split()[0] for line in lines[1:]] == [str(os.getpid())]
+
+
+def test_watch_with_interval_and_churn(psi_ps: str) -> None:
+    # Every listing but the first compares with the one before: processes
+    # come and go in between (the suite's own children, any others).
+    listings = watch_listings(psi_ps, "--interval", "0.1", "--watch", "0.1", "--count", "3", "-e",
+                              "-o", "pid,pcpu,c,comm", "--sort", "-pcpu")
+    assert len(listings) == 3
+    assert all(text.splitlines()[0].split() == ["PID", "%CPU", "C", "COMMAND"] for text in listings)
+
+
+@pytest.mark.parametrize("args", [["--count", "2", "-e"], ["--watch", "0", "-e"], ["--watch", "1", "--count", "0"],
+                                  ["--watch", "1", "--count", "x"]])
+def test_bad_watch_is_usage_error(psi_ps: str, args: List[str]) -> None:
+    r = subprocess.run([psi_ps, *args], capture_output=True, text=True, env=clean_env())
+    assert r.returncode == 2
+
+
+def test_help_mentions_watch(psi_ps: str) -> None:
+    out = subprocess.run([psi_ps, "--help"], capture_output=True, text=True, check=True).stdout
+    assert "--watch SECONDS" in out and "--count N" in out

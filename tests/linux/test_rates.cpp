@@ -229,6 +229,89 @@ TEST(RatesFixture, SamplerGivesWhatAFreshReadGives) {
     }
 }
 
+// The stat-group fields a sample writes, against a fresh table's row.
+void expect_same_stat_row(const psi::ProcessInfo& a, const psi::ProcessInfo& b) {
+    EXPECT_EQ(a.pid, b.pid);
+    EXPECT_EQ(a.start_ticks, b.start_ticks);
+    EXPECT_EQ(a.is_kernel_thread, b.is_kernel_thread);
+    EXPECT_EQ(a.groups_read, b.groups_read);
+    EXPECT_EQ(a.name.value(), b.name.value());
+    EXPECT_EQ(a.ppid.value(), b.ppid.value());
+    EXPECT_EQ(a.utime.value(), b.utime.value());
+    EXPECT_EQ(a.stime.value(), b.stime.value());
+    EXPECT_EQ(a.start_time.value(), b.start_time.value());
+    EXPECT_EQ(a.exe.status(), AttrStatus::not_read);
+    EXPECT_EQ(a.args.status(), AttrStatus::not_read);
+}
+
+// A recycled table's rows are overwritten in place: after a pid reuse, a
+// process gone and one come, each row holds its own process (the fixture's
+// known values) and nothing of the row's earlier occupant.
+TEST(RatesFixture, SamplerRecycledRowsHoldTheirOwnProcess) {
+    Churned c;
+    psi::Sampler sampler(psi::Options{.proc_root = c.fx.root()});
+    psi::ProcessTable first = sampler.sample();
+    ASSERT_EQ(first.size(), 3u);
+    const psi::ProcessInfo* storage = first.processes().data();
+    c.churn();
+    psi::ProcessTable again = sampler.sample(std::move(first));
+    EXPECT_EQ(again.processes().data(), storage);  // the same rows, reused
+    ASSERT_EQ(again.size(), 3u);
+    EXPECT_EQ(again[0].pid, 10);
+    EXPECT_EQ(again[0].utime.value(), psi::TimeSpec::from_ticks(250, 100));
+    EXPECT_EQ(again[1].pid, 20);
+    EXPECT_EQ(again[1].name.value(), "new");
+    EXPECT_EQ(again[1].start_ticks, 5000u);
+    EXPECT_EQ(again[1].utime.value(), psi::TimeSpec::from_ticks(900, 100));
+    EXPECT_EQ(again[2].pid, 40);  // in the row 30 had
+    EXPECT_EQ(again[2].name.value(), "came");
+    EXPECT_EQ(again.find(30), nullptr);
+    EXPECT_TRUE(again[2].read_at.known());
+    psi::System sys = psi_test::open_fixture(c.fx);
+    psi::ProcessTable t = sys.table(psi::Group::stat);
+    ASSERT_EQ(t.size(), again.size());
+    for (std::size_t i = 0; i < t.size(); ++i) expect_same_stat_row(again[i], t[i]);
+}
+
+// A process whose stat cannot be read any more is left out, and the row it
+// had goes to the next process, whole.
+TEST(RatesFixture, SamplerRecycledRowAfterAFailedRead) {
+    Churned c;
+    psi::Sampler sampler(psi::Options{.proc_root = c.fx.root()});
+    psi::ProcessTable first = sampler.sample();
+    ASSERT_EQ(first.size(), 3u);
+    c.fx.write("20/stat", "garbage");
+    psi::ProcessTable again = sampler.sample(std::move(first));
+    ASSERT_EQ(again.size(), 2u);
+    EXPECT_EQ(again[1].pid, 30);
+    EXPECT_EQ(again[1].name.value(), "gone");
+    EXPECT_EQ(again.find(20), nullptr);
+}
+
+// A table not from this Sampler, or with more than the stat group, is
+// reset before its rows are used: nothing of it shows through.
+TEST(RatesFixture, SamplerResetsAForeignTable) {
+    Churned c;
+    psi::System sys = psi_test::open_fixture(c.fx);
+    psi::Sampler sampler(psi::Options{.proc_root = c.fx.root()});
+    psi::ProcessTable t = sys.table(psi::Group::stat);
+    psi::ProcessTable full = sys.table(psi::groups::all);
+    ASSERT_EQ(full.size(), 3u);
+    ASSERT_NE(full[0].args.status(), AttrStatus::not_read);
+    psi::ProcessTable s = sampler.sample(std::move(full));
+    ASSERT_EQ(s.size(), 3u);
+    for (std::size_t i = 0; i < s.size(); ++i) expect_same_stat_row(s[i], t[i]);
+    // Stat-only rows built by hand, with an attribute a sample never writes.
+    std::vector<psi::ProcessInfo> rows(3);
+    for (auto& r : rows) {
+        r.groups_read = psi::Group::stat;
+        r.exe.set("/planted");
+    }
+    psi::ProcessTable s2 = sampler.sample(psi::ProcessTable(std::move(rows)));
+    ASSERT_EQ(s2.size(), 3u);
+    for (std::size_t i = 0; i < s2.size(); ++i) expect_same_stat_row(s2[i], t[i]);
+}
+
 TEST(RatesFixture, SamplerRefusesAFifo) {
     ProcFixture fx;
     fx.add_system_files();

@@ -18,6 +18,9 @@ std::error_code sampler_read(SamplerState&, Context& ctx, std::size_t, int pid, 
     // A fresh read of the identity record and the stat group, as System
     // does (without its re-check: a sample that meets a gone process drops
     // the row).
+    // A reused row starts clean: read_groups need not write every stat
+    // attribute on every platform (backend_sampler.hpp's contract).
+    out = ProcessInfo();
     Identity id;
     if (std::error_code ec = identify(ctx, pid, nullptr, id)) return ec;
     if (read_groups(ctx, pid, Group::stat, id, out)) return make_error_code(errc::no_such_process);
