@@ -154,12 +154,34 @@ protected:
         st.put<std::uint32_t>(0, p.status_flags).put<std::int32_t>(8, p.pid);
         st.put<std::int64_t>(80, 2).put<std::int64_t>(88, 250000000);   // pr_utime
         st.put<std::int64_t>(96, 1).put<std::int64_t>(104, 500000000);  // pr_stime
+        st.put<std::int64_t>(112, 7).put<std::int64_t>(120, 125000000);  // pr_cutime
+        st.put<std::int64_t>(128, 3).put<std::int64_t>(136, 5);          // pr_cstime
         write(std::to_string(p.pid) + "/status", st.b);
+        // prusage_t, at proc(5)'s _LP64 offsets: counters that name the pid.
+        // A zombie's is left out: the reads then fail as for a zombie.
+        if (!zombie) write(std::to_string(p.pid) + "/usage", usage(p.pid, 0).b);
+        // Open descriptors: entries of fd/ (the fixture makes them files).
+        ::mkdir((dir + "/fd").c_str(), 0755);
+        for (int fd = 0; fd < (p.pid == 0 ? 0 : 3 + p.pid % 5); ++fd) write(std::to_string(p.pid) + "/fd/" + std::to_string(fd), "");
         if (p.dmodel) {
             ::mkdir((dir + "/path").c_str(), 0755);
             ASSERT_EQ(::symlink("/usr/bin/prog", (dir + "/path/a.out").c_str()), 0);
             ASSERT_EQ(::symlink("/export/home/me", (dir + "/path/cwd").c_str()), 0);
         }
+    }
+    // A prusage_t whose counters are derived from (pid, lwpid), so each
+    // value read back names the field and record it came from.
+    static Rec usage(int pid, int lwpid) {
+        Rec u(504);
+        const std::uint64_t k = static_cast<std::uint64_t>(pid) * 100 + static_cast<std::uint64_t>(lwpid) * 10;
+        u.put<std::int32_t>(0, lwpid).put<std::int32_t>(4, 1);
+        u.put<std::int64_t>(72, 4).put<std::int64_t>(80, 100 + lwpid);   // pr_utime
+        u.put<std::int64_t>(88, 1).put<std::int64_t>(96, 200 + lwpid);   // pr_stime
+        u.put<std::int64_t>(104, 0).put<std::int64_t>(112, 300);         // pr_ttime (trap)
+        u.put<std::uint64_t>(328, k + 1).put<std::uint64_t>(336, k + 2);  // pr_minf, pr_majf
+        u.put<std::uint64_t>(392, k + 3).put<std::uint64_t>(400, k + 4);  // pr_vctx, pr_ictx
+        u.put<std::uint64_t>(416, k + 5);                                  // pr_ioch
+        return u;
     }
     // argv {"/usr/bin/prog", "-v"}, envp {"HOME=/root", "LANG=C"} with 8-byte pointers.
     void write_as64(int pid) {
@@ -391,4 +413,49 @@ TEST_F(SolarisTree, RegistryContractGroupByGroup) {
             EXPECT_EQ(psi::attr_status(p, row.id), psi::AttrStatus::not_implemented) << row.name;
         }
     }
+}
+
+// -- x-solaris: process depth from usage, status and fd/ (issue 12) --
+// Faults come with the stat group (usage is read for them), context
+// switches with the status group (the same record), the children's times
+// from pstatus pr_cutime/pr_cstime, num_fds from the entries of fd/.
+TEST_F(SolarisTree, UsageCountersAndFds) {
+    psi::System s = sys();
+    auto p = s.process(1234, psi::Group::stat);
+    EXPECT_EQ(p.minor_faults.value(), 123401u);
+    EXPECT_EQ(p.major_faults.value(), 123402u);
+    EXPECT_EQ(p.children_utime.value(), psi::TimeSpec(7, 125000000));
+    EXPECT_EQ(p.children_stime.value(), psi::TimeSpec(3, 5));
+    EXPECT_EQ(p.voluntary_ctxt_switches.status(), psi::AttrStatus::not_read);
+    // No children faults in prusage_t; no split of pr_ioch into reads and writes.
+    EXPECT_EQ(p.children_minor_faults.status(), psi::AttrStatus::not_implemented);
+    auto q = s.process(1300, psi::Group::status | psi::Group::fds | psi::Group::io);
+    EXPECT_EQ(q.voluntary_ctxt_switches.value(), 130003u);
+    EXPECT_EQ(q.involuntary_ctxt_switches.value(), 130004u);
+    EXPECT_EQ(q.num_fds.value(), 3u);  // 3 + 1300 % 5
+    EXPECT_EQ(s.process(1234, psi::Group::fds).num_fds.value(), 7u);
+    EXPECT_EQ(q.io_counters.status(), psi::AttrStatus::not_implemented);
+    EXPECT_EQ(q.rss_peak.status(), psi::AttrStatus::not_implemented);
+    // sched has an empty fd/ and its own usage.
+    auto sched = s.process(0, psi::Group::stat | psi::Group::fds);
+    EXPECT_EQ(sched.num_fds.value(), 0u);
+    EXPECT_EQ(sched.minor_faults.value(), 1u);
+    // A zombie without a usage record: not available, and still a row.
+    auto z = s.process(77, psi::Group::stat | psi::Group::status);
+    EXPECT_EQ(z.minor_faults.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(z.involuntary_ctxt_switches.status(), psi::AttrStatus::not_available);
+}
+
+// A short usage record is unreadable (not a parse of garbage); a usage
+// record that vanished with its process makes the row go.
+TEST_F(SolarisTree, ShortOrVanishedUsage) {
+    psi::System s = sys();
+    ASSERT_EQ(::truncate((root + "/1234/usage").c_str(), 400), 0);
+    auto p = s.process(1234, psi::Group::stat | psi::Group::status);
+    EXPECT_EQ(p.minor_faults.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(p.voluntary_ctxt_switches.status(), psi::AttrStatus::not_available);
+    EXPECT_TRUE(p.utime.ok());
+    ::unlink((root + "/1300/usage").c_str());
+    auto q = s.process(1300, psi::Group::stat);  // psinfo still there: the process is
+    EXPECT_EQ(q.minor_faults.status(), psi::AttrStatus::not_available);
 }

@@ -15,6 +15,9 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <utility>
 
 #include "core/cgroup_ns_absent.hpp"
 #include "core/classify.hpp"
@@ -80,13 +83,75 @@ bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::Proces
         out.flags.set(st->flags);
         out.utime.set(sp::to_timespec(st->utime));
         out.stime.set(sp::to_timespec(st->stime));
+        // pr_cutime/pr_cstime: the reaped children's times, in the same
+        // record (proc(5)); what Linux stat 16-17 are.
+        out.children_utime.set(sp::to_timespec(st->cutime));
+        out.children_stime.set(sp::to_timespec(st->cstime));
         return false;
     }
     int err = r.err ? r.err : EIO;  // a short record counts as unreadable
     bool gone = detail::record_attr_failure(out.utime, err, kind);
-    out.stime.fail(out.utime.status(), err);
+    for (Attr<TimeSpec>* a : {&out.stime, &out.children_utime, &out.children_stime}) a->fail(out.utime.status(), err);
     out.flags.fail(out.utime.status(), err);
     return gone;
+}
+
+// -- x-solaris: /proc/PID/usage (prusage_t), read once per row --
+// The stat group's faults and the status group's context switches both come
+// from it; `usage` keeps the first read for the second (one row, one read).
+struct UsageRead {
+    std::optional<sp::Prusage> rec;
+    int err = 0;  // 0 and no rec: not read yet
+    bool tried = false;
+};
+
+// The usage record of `rel` ("PID/usage" or "PID/lwp/TID/lwpusage").
+const UsageRead& read_usage(Context& ctx, const char* rel, UsageRead& u) {
+    if (u.tried) return u;
+    u.tried = true;
+    auto r = read_file(ctx, rel);
+    if (r.err) u.err = r.err;
+    else if (!(u.rec = sp::parse_prusage(r.data))) u.err = EIO;  // short record: unreadable
+    return u;
+}
+
+// Sets a group of counters from the usage record, or records its failure
+// in each. Returns "maybe gone".
+bool fill_usage(const UsageRead& u, const detail::ProcessKind& kind,
+                std::initializer_list<std::pair<Attr<std::uint64_t>*, std::uint64_t sp::Prusage::*>> fields) {
+    bool gone = false;
+    for (const auto& [attr, member] : fields) {
+        if (u.rec) attr->set((*u.rec).*member);
+        else gone |= detail::record_attr_failure(*attr, u.err, kind);
+    }
+    return gone;
+}
+
+// Open descriptors: the entries of /proc/PID/fd, one per open fd (proc(5)),
+// counted without opening or resolving any. Returns "maybe gone".
+bool count_fds(Context& ctx, int pid, const detail::ProcessKind& kind, ProcessInfo& out) {
+    char path[posix::kPathMax];
+    format_path(path, pid, "fd");
+    int fd = ::openat(ctx.proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return detail::record_attr_failure(out.num_fds, errno, kind);
+    DIR* dir = ::fdopendir(fd);
+    if (!dir) {
+        int err = errno;
+        ::close(fd);
+        return detail::record_attr_failure(out.num_fds, err, kind);
+    }
+    std::uint64_t n = 0;
+    for (;;) {
+        errno = 0;
+        dirent* e = ::readdir(dir);
+        if (!e) break;
+        if (e->d_name[0] != '.') ++n;  // "." and ".."; fd names are decimal
+    }
+    int err = errno;
+    ::closedir(dir);
+    if (err) return detail::record_attr_failure(out.num_fds, err, kind);
+    out.num_fds.set(n);
+    return false;
 }
 
 // /proc/PID/as read with pread(2): the file offset is the target address,
@@ -205,6 +270,21 @@ bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, Proce
 
     bool maybe_gone = false;
     if (groups.has(Group::stat)) maybe_gone |= fill_stat(ctx, pid, *ps, kind, out);
+    // -- x-solaris: prusage_t (issue 12). The stat group reads it too, for
+    // the faults: a third record per row (docs/solaris.md, "Cost").
+    if (groups.has(Group::stat) || groups.has(Group::status)) {
+        char path[posix::kPathMax];
+        format_path(path, pid, "usage");
+        UsageRead usage;
+        read_usage(ctx, path, usage);
+        if (groups.has(Group::stat))
+            maybe_gone |= fill_usage(usage, kind, {{&out.minor_faults, &sp::Prusage::minf},
+                                                   {&out.major_faults, &sp::Prusage::majf}});
+        if (groups.has(Group::status))
+            maybe_gone |= fill_usage(usage, kind, {{&out.voluntary_ctxt_switches, &sp::Prusage::vctx},
+                                                   {&out.involuntary_ctxt_switches, &sp::Prusage::ictx}});
+    }
+    if (groups.has(Group::fds)) maybe_gone |= count_fds(ctx, pid, kind, out);
     // pr_rssize and the ids are in psinfo, read already: memory, owner and
     // creds cost nothing more. psinfo's four ids are the same credential
     // prcred_t shows, and psinfo (unlike cred) is readable by everyone.
