@@ -59,7 +59,7 @@ void use_address_space(std::string_view in) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     std::string_view rec(reinterpret_cast<const char*>(data + 1), size - 1);
-    switch (data[0] % 7) {
+    switch (data[0] % 8) {
         case 0: use_psinfo(rec); break;
         case 1: (void)sp::parse_pstatus(rec); break;
         case 2: (void)sp::parse_prusage(rec); break;
@@ -71,6 +71,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 4: use_address_space(rec); break;
         case 5: (void)sp::is_remote_mount(rec); break;
         case 6: (void)sp::policy_from_class(rec); break;
+        case 7: {  // -- x-solaris: lwpsinfo_t
+            auto w = sp::parse_lwpsinfo(rec);
+            if (!w) break;
+            if (w->name.size() > 16 || w->clname.size() > 8) __builtin_trap();
+            (void)sp::start_ticks_from(w->start);
+            (void)sp::to_timespec(w->time);
+            (void)sp::status_from_sname(w->sname);
+            (void)sp::nice_from(w->nice, w->clname);
+            (void)sp::rt_priority_from(w->pri, w->clname);
+            break;
+        }
     }
     return 0;
 }

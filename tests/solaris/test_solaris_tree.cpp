@@ -23,6 +23,7 @@
 #include "core/backend.hpp"
 #include "psi/fields.hpp"
 #include "psi/system.hpp"
+#include "solaris_tree_fixture.hpp"
 
 namespace psi::backend {
 ArchInfo arch(Context&) { return {}; }
@@ -57,7 +58,6 @@ std::error_code zone_name(Context&, int zoneid, std::string& out) {
 // call and everything above it are the backend's; the test also checks
 // that such reads happened, so a backend refusing high addresses (as it
 // once did) or bypassing pread fails here.
-constexpr std::uint64_t kHighFold = 0xFFFFFD0000000000ULL;
 std::atomic<int> g_high_preads{0};
 
 extern "C" ssize_t __real_pread(int fd, void* buf, std::size_t len, off_t off);
@@ -72,141 +72,6 @@ extern "C" ssize_t __wrap_pread(int fd, void* buf, std::size_t len, off_t off) {
     return __real_pread(fd, buf, len, static_cast<off_t>(addr - kHighFold));
 }
 
-namespace {
-
-struct Rec {
-    std::string b;
-    explicit Rec(std::size_t n) : b(n, '\0') {}
-    template <class T>
-    Rec& put(std::size_t off, T v) {
-        std::memcpy(b.data() + off, &v, sizeof v);
-        return *this;
-    }
-    Rec& str(std::size_t off, const std::string& s) {
-        std::memcpy(b.data() + off, s.data(), s.size());
-        return *this;
-    }
-};
-
-struct Proc {
-    int pid, ppid;
-    char sname;
-    std::int64_t start_sec;
-    int dmodel;                  // 1 ILP32, 2 LP64, 0 none
-    std::uint32_t status_flags;  // pstatus pr_flags
-    std::uint64_t argv = 0, envp = 0;
-    int argc = 0;
-    int zoneid = 0;
-};
-
-class SolarisTree : public ::testing::Test {
-protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/psi-solaris-tree-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        root = tmpl;
-        // An LP64 process with an address space, an ILP32 one, sched (a
-        // system process) and a zombie; plus names that are not pids.
-        add({1234, 1, 'S', 1700000000, 2, 0, 0x400100, 0x400120, 2});
-        write_as64(1234);
-        add({1300, 1234, 'O', 1700000100, 1, 0, 0x8040100, 0x8040110, 3, 7});
-        write_as32(1300);
-        add({0, 0, 'T', 1690000000, 0, 0x00001000});
-        add({77, 1234, 'Z', 1700000200, 0, 0, 0, 0, 0, 3});
-        ::mkdir((root + "/0123").c_str(), 0755);
-        ASSERT_EQ(::symlink("1234", (root + "/self").c_str()), 0);
-    }
-    void TearDown() override { std::filesystem::remove_all(root); }
-
-    // Bytes at a target address of an as file: addresses above INT64_MAX
-    // are stored where __wrap_pread serves them from.
-    void write_at(int pid, std::uint64_t addr, const std::string& bytes) {
-        write(std::to_string(pid) + "/as", bytes, addr >= kHighFold ? addr - kHighFold : addr);
-    }
-    void write(const std::string& rel, const std::string& bytes, std::uint64_t offset = 0) {
-        int fd = ::open((root + "/" + rel).c_str(), O_WRONLY | O_CREAT, 0644);
-        ASSERT_GE(fd, 0);
-        ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset)),
-                  static_cast<ssize_t>(bytes.size()));
-        ::close(fd);
-    }
-    void add(const Proc& p) {
-        std::string dir = root + "/" + std::to_string(p.pid);
-        ::mkdir(dir.c_str(), 0755);
-        const bool zombie = p.sname == 'Z';
-        Rec ps(416);
-        ps.put<std::int32_t>(0, (p.status_flags & 0x1000) ? 0x1 : 0);  // pr_flag: SSYS for a system process
-        ps.put<std::int32_t>(4, zombie ? 0 : 1).put<std::int32_t>(8, p.pid).put<std::int32_t>(12, p.ppid);
-        ps.put<std::int32_t>(16, p.pid).put<std::int32_t>(20, p.pid);
-        ps.put<std::uint32_t>(24, 100).put<std::uint32_t>(28, 101).put<std::uint32_t>(32, 10).put<std::uint32_t>(36, 11);
-        ps.put<std::uint64_t>(48, 8192).put<std::uint64_t>(56, 1024);  // pr_size, pr_rssize (KB)
-        ps.put<std::uint64_t>(72, ~std::uint64_t{0});                    // pr_ttydev = PRNODEV
-        if (!zombie) {  // prgetpsinfo leaves these zero for a zombie
-            ps.put<std::int64_t>(88, p.start_sec).put<std::int64_t>(96, 5000);
-            ps.str(136, "prog" + std::to_string(p.pid)).str(152, "prog -v fixture");
-        }
-        ps.put<std::int32_t>(236, p.argc).put<std::uint64_t>(240, p.argv).put<std::uint64_t>(248, p.envp);
-        ps.put<char>(256, static_cast<char>(p.dmodel));
-        ps.put<std::int32_t>(276, p.zoneid);  // pr_zoneid
-        ps.put<char>(288 + 26, p.sname).put<char>(288 + 27, 24).put<std::int32_t>(288 + 32, 59).str(288 + 72, "TS");
-        write(std::to_string(p.pid) + "/psinfo", ps.b);
-        Rec st(1024);
-        st.put<std::uint32_t>(0, p.status_flags).put<std::int32_t>(8, p.pid);
-        st.put<std::int64_t>(80, 2).put<std::int64_t>(88, 250000000);   // pr_utime
-        st.put<std::int64_t>(96, 1).put<std::int64_t>(104, 500000000);  // pr_stime
-        st.put<std::int64_t>(112, 7).put<std::int64_t>(120, 125000000);  // pr_cutime
-        st.put<std::int64_t>(128, 3).put<std::int64_t>(136, 5);          // pr_cstime
-        write(std::to_string(p.pid) + "/status", st.b);
-        // prusage_t, at proc(5)'s _LP64 offsets: counters that name the pid.
-        // A zombie's is left out: the reads then fail as for a zombie.
-        if (!zombie) write(std::to_string(p.pid) + "/usage", usage(p.pid, 0).b);
-        // Open descriptors: entries of fd/ (the fixture makes them files).
-        ::mkdir((dir + "/fd").c_str(), 0755);
-        for (int fd = 0; fd < (p.pid == 0 ? 0 : 3 + p.pid % 5); ++fd) write(std::to_string(p.pid) + "/fd/" + std::to_string(fd), "");
-        if (p.dmodel) {
-            ::mkdir((dir + "/path").c_str(), 0755);
-            ASSERT_EQ(::symlink("/usr/bin/prog", (dir + "/path/a.out").c_str()), 0);
-            ASSERT_EQ(::symlink("/export/home/me", (dir + "/path/cwd").c_str()), 0);
-        }
-    }
-    // A prusage_t whose counters are derived from (pid, lwpid), so each
-    // value read back names the field and record it came from.
-    static Rec usage(int pid, int lwpid) {
-        Rec u(504);
-        const std::uint64_t k = static_cast<std::uint64_t>(pid) * 100 + static_cast<std::uint64_t>(lwpid) * 10;
-        u.put<std::int32_t>(0, lwpid).put<std::int32_t>(4, 1);
-        u.put<std::int64_t>(72, 4).put<std::int64_t>(80, 100 + lwpid);   // pr_utime
-        u.put<std::int64_t>(88, 1).put<std::int64_t>(96, 200 + lwpid);   // pr_stime
-        u.put<std::int64_t>(104, 0).put<std::int64_t>(112, 300);         // pr_ttime (trap)
-        u.put<std::uint64_t>(328, k + 1).put<std::uint64_t>(336, k + 2);  // pr_minf, pr_majf
-        u.put<std::uint64_t>(392, k + 3).put<std::uint64_t>(400, k + 4);  // pr_vctx, pr_ictx
-        u.put<std::uint64_t>(416, k + 5);                                  // pr_ioch
-        return u;
-    }
-    // argv {"/usr/bin/prog", "-v"}, envp {"HOME=/root", "LANG=C"} with 8-byte pointers.
-    void write_as64(int pid) {
-        Rec ptrs(0x40);
-        ptrs.put<std::uint64_t>(0x00, 0x400200).put<std::uint64_t>(0x08, 0x400210).put<std::uint64_t>(0x10, 0);
-        ptrs.put<std::uint64_t>(0x20, 0x400220).put<std::uint64_t>(0x28, 0x400230).put<std::uint64_t>(0x30, 0);
-        write(std::to_string(pid) + "/as", ptrs.b, 0x400100);
-        write(std::to_string(pid) + "/as", std::string("/usr/bin/prog\0\0\0-v\0", 19), 0x400200);
-        write(std::to_string(pid) + "/as", std::string("HOME=/root\0\0\0\0\0\0LANG=C\0", 23), 0x400220);
-    }
-    // argv {"sh", "-c", "true"}, envp {"PATH=/bin"} with 4-byte pointers.
-    void write_as32(int pid) {
-        Rec ptrs(0x20);
-        ptrs.put<std::uint32_t>(0x0, 0x8040200).put<std::uint32_t>(0x4, 0x8040203).put<std::uint32_t>(0x8, 0x8040206);
-        ptrs.put<std::uint32_t>(0xc, 0).put<std::uint32_t>(0x10, 0x8040210).put<std::uint32_t>(0x14, 0);
-        write(std::to_string(pid) + "/as", ptrs.b, 0x8040100);
-        write(std::to_string(pid) + "/as", std::string("sh\0-c\0true\0", 11), 0x8040200);
-        write(std::to_string(pid) + "/as", std::string("PATH=/bin\0", 10), 0x8040210);
-    }
-
-    psi::System sys() { return psi::System(psi::Options{root, 1}); }
-    std::string root;
-};
-
-}  // namespace
 
 TEST_F(SolarisTree, ListsDecimalNamesOnly) {
     EXPECT_EQ(sys().pids(), (std::vector<int>{0, 77, 1234, 1300}));
@@ -413,49 +278,4 @@ TEST_F(SolarisTree, RegistryContractGroupByGroup) {
             EXPECT_EQ(psi::attr_status(p, row.id), psi::AttrStatus::not_implemented) << row.name;
         }
     }
-}
-
-// -- x-solaris: process depth from usage, status and fd/ (issue 12) --
-// Faults come with the stat group (usage is read for them), context
-// switches with the status group (the same record), the children's times
-// from pstatus pr_cutime/pr_cstime, num_fds from the entries of fd/.
-TEST_F(SolarisTree, UsageCountersAndFds) {
-    psi::System s = sys();
-    auto p = s.process(1234, psi::Group::stat);
-    EXPECT_EQ(p.minor_faults.value(), 123401u);
-    EXPECT_EQ(p.major_faults.value(), 123402u);
-    EXPECT_EQ(p.children_utime.value(), psi::TimeSpec(7, 125000000));
-    EXPECT_EQ(p.children_stime.value(), psi::TimeSpec(3, 5));
-    EXPECT_EQ(p.voluntary_ctxt_switches.status(), psi::AttrStatus::not_read);
-    // No children faults in prusage_t; no split of pr_ioch into reads and writes.
-    EXPECT_EQ(p.children_minor_faults.status(), psi::AttrStatus::not_implemented);
-    auto q = s.process(1300, psi::Group::status | psi::Group::fds | psi::Group::io);
-    EXPECT_EQ(q.voluntary_ctxt_switches.value(), 130003u);
-    EXPECT_EQ(q.involuntary_ctxt_switches.value(), 130004u);
-    EXPECT_EQ(q.num_fds.value(), 3u);  // 3 + 1300 % 5
-    EXPECT_EQ(s.process(1234, psi::Group::fds).num_fds.value(), 7u);
-    EXPECT_EQ(q.io_counters.status(), psi::AttrStatus::not_implemented);
-    EXPECT_EQ(q.rss_peak.status(), psi::AttrStatus::not_implemented);
-    // sched has an empty fd/ and its own usage.
-    auto sched = s.process(0, psi::Group::stat | psi::Group::fds);
-    EXPECT_EQ(sched.num_fds.value(), 0u);
-    EXPECT_EQ(sched.minor_faults.value(), 1u);
-    // A zombie without a usage record: not available, and still a row.
-    auto z = s.process(77, psi::Group::stat | psi::Group::status);
-    EXPECT_EQ(z.minor_faults.status(), psi::AttrStatus::not_available);
-    EXPECT_EQ(z.involuntary_ctxt_switches.status(), psi::AttrStatus::not_available);
-}
-
-// A short usage record is unreadable (not a parse of garbage); a usage
-// record that vanished with its process makes the row go.
-TEST_F(SolarisTree, ShortOrVanishedUsage) {
-    psi::System s = sys();
-    ASSERT_EQ(::truncate((root + "/1234/usage").c_str(), 400), 0);
-    auto p = s.process(1234, psi::Group::stat | psi::Group::status);
-    EXPECT_EQ(p.minor_faults.status(), psi::AttrStatus::not_available);
-    EXPECT_EQ(p.voluntary_ctxt_switches.status(), psi::AttrStatus::not_available);
-    EXPECT_TRUE(p.utime.ok());
-    ::unlink((root + "/1300/usage").c_str());
-    auto q = s.process(1300, psi::Group::stat);  // psinfo still there: the process is
-    EXPECT_EQ(q.minor_faults.status(), psi::AttrStatus::not_available);
 }
