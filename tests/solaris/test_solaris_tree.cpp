@@ -3,8 +3,8 @@
 // here byte by byte at the documented _LP64 offsets (proc(5)): psinfo,
 // status, an "as" file whose offsets are the target's addresses (a sparse
 // file), and path/a.out, path/cwd links. This binary is the portable core
-// plus that backend, not libpsi; system_info.cpp needs Solaris headers, so
-// its five functions are stubbed below and not tested here.
+// plus that backend, not libpsi; system_info.cpp and sys_figures.cpp need
+// Solaris headers, so their functions are stubbed below and not tested here.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,6 +32,15 @@ std::error_code loadavg(Context&, LoadAvg&) { return make_error_code(errc::os_er
 std::error_code boot_time(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
 std::error_code uptime(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
 std::error_code mounts(Context&, bool, std::chrono::milliseconds, std::vector<MountInfo>&) { return make_error_code(errc::os_error); }
+// sys_figures.cpp needs libkstat and <sys/swap.h> (Solaris only): its
+// figures are not this binary's subject (test_solaris_sys.cpp tests their
+// decoders).
+std::error_code cpu_times(Context&, bool, std::vector<CpuTimes>&) { return make_error_code(errc::attr_not_implemented); }
+std::error_code memory(Context&, MemoryInfo&) { return make_error_code(errc::attr_not_implemented); }
+std::error_code swap(Context&, SwapInfo&) { return make_error_code(errc::attr_not_implemented); }
+std::error_code pressure(Context&, Pressure&) { return make_error_code(errc::attr_not_implemented); }
+std::error_code cgroup_limits(Context&, const std::string&, CgroupLimits&) { return make_error_code(errc::attr_not_implemented); }
+int affinity_cpu_count(Context&) { return 0; }
 // getzonenamebyid stands in for the fixture: zone 0 is "global", zone 7
 // "web", any other id has been halted.
 std::error_code zone_name(Context&, int zoneid, std::string& out) {
