@@ -59,7 +59,7 @@ ContextPtr open_worker(const Context& parent, std::error_code& ec);
 // per thread: a thread that ends mid-read is gone like a process. Only
 // those three calls and list_pids are used on it. no_such_process when the
 // process has gone; attr_not_implemented where the backend cannot list
-// threads (Solaris for now).
+// threads (macOS: PROC_PIDLISTTHREADIDS; Solaris: /proc/PID/lwp/).
 ContextPtr open_tasks(const Context& parent, int pid, std::error_code& ec);
 
 // Pids of thread-group leaders, in any order.

@@ -3,6 +3,7 @@
 // The first byte picks the decoder; the rest is a /proc record, or for the
 // address-space case an "as" image whose first 8 bytes give the argv array
 // address, the element count and the data model.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "platform/solaris/parse.hpp"
+#include "platform/solaris/sys_parse.hpp"
 
 namespace sp = psi::solaris_proc;
 
@@ -54,12 +56,33 @@ void use_address_space(std::string_view in) {
     (void)sp::split_environ(v->items);
 }
 
+// -- x-solaris: the system-figure decoders over arbitrary counters: the
+// input is read as 64-bit words (hz, four tick counters, page counts).
+void use_system_figures(std::string_view in) {
+    std::uint64_t w[9] = {};
+    std::memcpy(w, in.data(), std::min(in.size(), sizeof w));
+    namespace ss = psi::solaris_sys;
+    ss::KstatValues v{{"cpu_ticks_user", w[1]}, {"cpu_ticks_kernel", w[2]}, {"cpu_ticks_idle", w[3]},
+                      {"cpu_ticks_wait", w[4]}};
+    if (w[0] & 1) v.erase("cpu_ticks_wait");
+    auto t = ss::cpu_times_from_sys(v, 0, static_cast<long>(w[0] >> 1));
+    if (t) {
+        if (t->user.tv_nsec < 0 || t->user.tv_nsec >= 1'000'000'000) __builtin_trap();
+        (void)ss::sum_cpu_times({*t, *t});
+    }
+    const std::uint64_t page = w[5] & 0xffffff;
+    auto m = ss::memory_from_pages(w[6], w[7], page);
+    if (m.used + m.free != m.total) __builtin_trap();
+    auto s = ss::swap_from({{w[6], w[7]}, {w[7], w[8]}}, page, w[8], w[1]);
+    if (s.free > s.total || s.used + s.free != s.total) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;
     std::string_view rec(reinterpret_cast<const char*>(data + 1), size - 1);
-    switch (data[0] % 7) {
+    switch (data[0] % 9) {
         case 0: use_psinfo(rec); break;
         case 1: (void)sp::parse_pstatus(rec); break;
         case 2: (void)sp::parse_prusage(rec); break;
@@ -71,6 +94,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 4: use_address_space(rec); break;
         case 5: (void)sp::is_remote_mount(rec); break;
         case 6: (void)sp::policy_from_class(rec); break;
+        case 7: {  // -- x-solaris: lwpsinfo_t
+            auto w = sp::parse_lwpsinfo(rec);
+            if (!w) break;
+            if (w->name.size() > 16 || w->clname.size() > 8) __builtin_trap();
+            (void)sp::start_ticks_from(w->start);
+            (void)sp::to_timespec(w->time);
+            (void)sp::status_from_sname(w->sname);
+            (void)sp::nice_from(w->nice, w->clname);
+            (void)sp::rt_priority_from(w->pri, w->clname);
+            break;
+        }
+        case 8: use_system_figures(rec); break;  // -- x-solaris: kstat/sysconf/swapctl decoders
     }
     return 0;
 }

@@ -295,6 +295,7 @@ TEST(SolarisDecode, EveryLengthIsSafe) {
         EXPECT_EQ(sp::parse_psinfo(v).has_value(), n >= 416) << n;
         EXPECT_EQ(sp::parse_pstatus(v).has_value(), n >= 384) << n;
         EXPECT_EQ(sp::parse_prusage(v).has_value(), n >= 504) << n;
+        EXPECT_EQ(sp::parse_lwpsinfo(v).has_value(), n >= 128) << n;
         EXPECT_FALSE(sp::parse_prcred(v).has_value()) << n;  // pr_ngroups 0xa5a5a5a5 < 0
     }
 }
@@ -351,4 +352,53 @@ TEST(SolarisMapping, PsargsAndEnviron) {
 TEST(SolarisMapping, RemoteMountTypes) {
     for (const char* fs : {"nfs", "autofs", "smbfs", "cachefs"}) EXPECT_TRUE(sp::is_remote_mount(fs)) << fs;
     for (const char* fs : {"zfs", "lofs", "tmpfs", "ufs", "proc", ""}) EXPECT_FALSE(sp::is_remote_mount(fs)) << fs;
+}
+
+// -- x-solaris: lwpsinfo_t, /proc/PID/lwp/LWPID/lwpsinfo (128 bytes, _LP64):
+// pr_lwpid 4, pr_wchan 16, pr_state 25, pr_sname 26, pr_nice 27, pr_pri 32,
+// pr_start 40, pr_time 56, pr_clname 72, pr_name 80, pr_onpro 96.
+TEST(SolarisLwpsinfo, DecodesEveryField) {
+    Rec r(128);
+    r.i32(4, 17);
+    r.u64(16, 0xfffffe0012345678ULL);
+    r.put<char>(25, 1);
+    r.put<char>(26, 'S');
+    r.put<char>(27, 20);
+    r.i32(32, 59);
+    r.ts(40, 1700000123, 0);
+    r.ts(56, 3, 250000000);
+    r.chars(72, "FSS");
+    r.chars(80, "0123456789abcdef");  // all 16 bytes: no NUL
+    r.i32(96, 3);
+    auto w = sp::parse_lwpsinfo(r.bytes);
+    ASSERT_TRUE(w);
+    EXPECT_EQ(w->lwpid, 17);
+    EXPECT_EQ(w->wchan, 0xfffffe0012345678ULL);
+    EXPECT_EQ(w->state, 1);
+    EXPECT_EQ(w->sname, 'S');
+    EXPECT_EQ(w->nice, 20);
+    EXPECT_EQ(w->pri, 59);
+    EXPECT_EQ(w->start.sec, 1700000123);
+    EXPECT_EQ(w->time.sec, 3);
+    EXPECT_EQ(w->time.nsec, 250000000);
+    EXPECT_EQ(w->clname, "FSS");
+    EXPECT_EQ(w->name, "0123456789abcdef");
+    EXPECT_EQ(w->onpro, 3);
+    EXPECT_FALSE(w->is_zombie());
+    // The same bytes as psinfo's pr_lwp decode the same way there.
+    Rec ps(416);
+    ps.chars(288, r.bytes);
+    auto p = sp::parse_psinfo(ps.bytes);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->sname, 'S');
+    EXPECT_EQ(p->pri, 59);
+    EXPECT_EQ(p->clname, "FSS");
+    EXPECT_EQ(p->onpro, 3);
+    EXPECT_FALSE(sp::parse_lwpsinfo(std::string_view(r.bytes).substr(0, 127)));
+    r.put<char>(26, 'Z');
+    r.chars(80, std::string(16, '\0'));  // illumos zeroes pr_name
+    w = sp::parse_lwpsinfo(r.bytes);
+    ASSERT_TRUE(w);
+    EXPECT_TRUE(w->is_zombie());
+    EXPECT_EQ(w->name, "");
 }

@@ -3,8 +3,8 @@
 // here byte by byte at the documented _LP64 offsets (proc(5)): psinfo,
 // status, an "as" file whose offsets are the target's addresses (a sparse
 // file), and path/a.out, path/cwd links. This binary is the portable core
-// plus that backend, not libpsi; system_info.cpp needs Solaris headers, so
-// its five functions are stubbed below and not tested here.
+// plus that backend, not libpsi; system_info.cpp and sys_figures.cpp need
+// Solaris headers, so their functions are stubbed below and not tested here.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -23,6 +23,7 @@
 #include "core/backend.hpp"
 #include "psi/fields.hpp"
 #include "psi/system.hpp"
+#include "solaris_tree_fixture.hpp"
 
 namespace psi::backend {
 ArchInfo arch(Context&) { return {}; }
@@ -31,6 +32,15 @@ std::error_code loadavg(Context&, LoadAvg&) { return make_error_code(errc::os_er
 std::error_code boot_time(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
 std::error_code uptime(Context&, TimeSpec&) { return make_error_code(errc::os_error); }
 std::error_code mounts(Context&, bool, std::chrono::milliseconds, std::vector<MountInfo>&) { return make_error_code(errc::os_error); }
+// sys_figures.cpp needs libkstat and <sys/swap.h> (Solaris only): its
+// figures are not this binary's subject (test_solaris_sys.cpp tests their
+// decoders).
+std::error_code cpu_times(Context&, bool, std::vector<CpuTimes>&) { return make_error_code(errc::attr_not_implemented); }
+std::error_code memory(Context&, MemoryInfo&) { return make_error_code(errc::attr_not_implemented); }
+std::error_code swap(Context&, SwapInfo&) { return make_error_code(errc::attr_not_implemented); }
+std::error_code pressure(Context&, Pressure&) { return make_error_code(errc::attr_not_implemented); }
+std::error_code cgroup_limits(Context&, const std::string&, CgroupLimits&) { return make_error_code(errc::attr_not_implemented); }
+int affinity_cpu_count(Context&) { return 0; }
 // getzonenamebyid stands in for the fixture: zone 0 is "global", zone 7
 // "web", any other id has been halted.
 std::error_code zone_name(Context&, int zoneid, std::string& out) {
@@ -57,7 +67,6 @@ std::error_code zone_name(Context&, int zoneid, std::string& out) {
 // call and everything above it are the backend's; the test also checks
 // that such reads happened, so a backend refusing high addresses (as it
 // once did) or bypassing pread fails here.
-constexpr std::uint64_t kHighFold = 0xFFFFFD0000000000ULL;
 std::atomic<int> g_high_preads{0};
 
 extern "C" ssize_t __real_pread(int fd, void* buf, std::size_t len, off_t off);
@@ -72,119 +81,6 @@ extern "C" ssize_t __wrap_pread(int fd, void* buf, std::size_t len, off_t off) {
     return __real_pread(fd, buf, len, static_cast<off_t>(addr - kHighFold));
 }
 
-namespace {
-
-struct Rec {
-    std::string b;
-    explicit Rec(std::size_t n) : b(n, '\0') {}
-    template <class T>
-    Rec& put(std::size_t off, T v) {
-        std::memcpy(b.data() + off, &v, sizeof v);
-        return *this;
-    }
-    Rec& str(std::size_t off, const std::string& s) {
-        std::memcpy(b.data() + off, s.data(), s.size());
-        return *this;
-    }
-};
-
-struct Proc {
-    int pid, ppid;
-    char sname;
-    std::int64_t start_sec;
-    int dmodel;                  // 1 ILP32, 2 LP64, 0 none
-    std::uint32_t status_flags;  // pstatus pr_flags
-    std::uint64_t argv = 0, envp = 0;
-    int argc = 0;
-    int zoneid = 0;
-};
-
-class SolarisTree : public ::testing::Test {
-protected:
-    void SetUp() override {
-        char tmpl[] = "/tmp/psi-solaris-tree-XXXXXX";
-        ASSERT_NE(::mkdtemp(tmpl), nullptr);
-        root = tmpl;
-        // An LP64 process with an address space, an ILP32 one, sched (a
-        // system process) and a zombie; plus names that are not pids.
-        add({1234, 1, 'S', 1700000000, 2, 0, 0x400100, 0x400120, 2});
-        write_as64(1234);
-        add({1300, 1234, 'O', 1700000100, 1, 0, 0x8040100, 0x8040110, 3, 7});
-        write_as32(1300);
-        add({0, 0, 'T', 1690000000, 0, 0x00001000});
-        add({77, 1234, 'Z', 1700000200, 0, 0, 0, 0, 0, 3});
-        ::mkdir((root + "/0123").c_str(), 0755);
-        ASSERT_EQ(::symlink("1234", (root + "/self").c_str()), 0);
-    }
-    void TearDown() override { std::filesystem::remove_all(root); }
-
-    // Bytes at a target address of an as file: addresses above INT64_MAX
-    // are stored where __wrap_pread serves them from.
-    void write_at(int pid, std::uint64_t addr, const std::string& bytes) {
-        write(std::to_string(pid) + "/as", bytes, addr >= kHighFold ? addr - kHighFold : addr);
-    }
-    void write(const std::string& rel, const std::string& bytes, std::uint64_t offset = 0) {
-        int fd = ::open((root + "/" + rel).c_str(), O_WRONLY | O_CREAT, 0644);
-        ASSERT_GE(fd, 0);
-        ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset)),
-                  static_cast<ssize_t>(bytes.size()));
-        ::close(fd);
-    }
-    void add(const Proc& p) {
-        std::string dir = root + "/" + std::to_string(p.pid);
-        ::mkdir(dir.c_str(), 0755);
-        const bool zombie = p.sname == 'Z';
-        Rec ps(416);
-        ps.put<std::int32_t>(0, (p.status_flags & 0x1000) ? 0x1 : 0);  // pr_flag: SSYS for a system process
-        ps.put<std::int32_t>(4, zombie ? 0 : 1).put<std::int32_t>(8, p.pid).put<std::int32_t>(12, p.ppid);
-        ps.put<std::int32_t>(16, p.pid).put<std::int32_t>(20, p.pid);
-        ps.put<std::uint32_t>(24, 100).put<std::uint32_t>(28, 101).put<std::uint32_t>(32, 10).put<std::uint32_t>(36, 11);
-        ps.put<std::uint64_t>(48, 8192).put<std::uint64_t>(56, 1024);  // pr_size, pr_rssize (KB)
-        ps.put<std::uint64_t>(72, ~std::uint64_t{0});                    // pr_ttydev = PRNODEV
-        if (!zombie) {  // prgetpsinfo leaves these zero for a zombie
-            ps.put<std::int64_t>(88, p.start_sec).put<std::int64_t>(96, 5000);
-            ps.str(136, "prog" + std::to_string(p.pid)).str(152, "prog -v fixture");
-        }
-        ps.put<std::int32_t>(236, p.argc).put<std::uint64_t>(240, p.argv).put<std::uint64_t>(248, p.envp);
-        ps.put<char>(256, static_cast<char>(p.dmodel));
-        ps.put<std::int32_t>(276, p.zoneid);  // pr_zoneid
-        ps.put<char>(288 + 26, p.sname).put<char>(288 + 27, 24).put<std::int32_t>(288 + 32, 59).str(288 + 72, "TS");
-        write(std::to_string(p.pid) + "/psinfo", ps.b);
-        Rec st(1024);
-        st.put<std::uint32_t>(0, p.status_flags).put<std::int32_t>(8, p.pid);
-        st.put<std::int64_t>(80, 2).put<std::int64_t>(88, 250000000);   // pr_utime
-        st.put<std::int64_t>(96, 1).put<std::int64_t>(104, 500000000);  // pr_stime
-        write(std::to_string(p.pid) + "/status", st.b);
-        if (p.dmodel) {
-            ::mkdir((dir + "/path").c_str(), 0755);
-            ASSERT_EQ(::symlink("/usr/bin/prog", (dir + "/path/a.out").c_str()), 0);
-            ASSERT_EQ(::symlink("/export/home/me", (dir + "/path/cwd").c_str()), 0);
-        }
-    }
-    // argv {"/usr/bin/prog", "-v"}, envp {"HOME=/root", "LANG=C"} with 8-byte pointers.
-    void write_as64(int pid) {
-        Rec ptrs(0x40);
-        ptrs.put<std::uint64_t>(0x00, 0x400200).put<std::uint64_t>(0x08, 0x400210).put<std::uint64_t>(0x10, 0);
-        ptrs.put<std::uint64_t>(0x20, 0x400220).put<std::uint64_t>(0x28, 0x400230).put<std::uint64_t>(0x30, 0);
-        write(std::to_string(pid) + "/as", ptrs.b, 0x400100);
-        write(std::to_string(pid) + "/as", std::string("/usr/bin/prog\0\0\0-v\0", 19), 0x400200);
-        write(std::to_string(pid) + "/as", std::string("HOME=/root\0\0\0\0\0\0LANG=C\0", 23), 0x400220);
-    }
-    // argv {"sh", "-c", "true"}, envp {"PATH=/bin"} with 4-byte pointers.
-    void write_as32(int pid) {
-        Rec ptrs(0x20);
-        ptrs.put<std::uint32_t>(0x0, 0x8040200).put<std::uint32_t>(0x4, 0x8040203).put<std::uint32_t>(0x8, 0x8040206);
-        ptrs.put<std::uint32_t>(0xc, 0).put<std::uint32_t>(0x10, 0x8040210).put<std::uint32_t>(0x14, 0);
-        write(std::to_string(pid) + "/as", ptrs.b, 0x8040100);
-        write(std::to_string(pid) + "/as", std::string("sh\0-c\0true\0", 11), 0x8040200);
-        write(std::to_string(pid) + "/as", std::string("PATH=/bin\0", 10), 0x8040210);
-    }
-
-    psi::System sys() { return psi::System(psi::Options{root, 1}); }
-    std::string root;
-};
-
-}  // namespace
 
 TEST_F(SolarisTree, ListsDecimalNamesOnly) {
     EXPECT_EQ(sys().pids(), (std::vector<int>{0, 77, 1234, 1300}));

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 
+#include "core/classify.hpp"
 #include "psi/error.hpp"
 
 namespace psi::backend {
@@ -78,15 +79,25 @@ const std::string* terminal_path(backend::Context& ctx, std::uint64_t dev) {
 
 }  // namespace psi::solaris_proc
 
-// -- w-threads: a context on one process's threads --
+// -- w-threads, x-solaris: a context on one process's threads --
 namespace psi::backend {
 
-// Not yet: threads here come from other records (macOS PROC_PIDLISTTHREADS
-// + PROC_PIDTHREADINFO, Solaris /proc/PID/lwp/LWPID/lwpsinfo), which this
-// backend does not decode. System::threads reports attr_not_implemented.
-ContextPtr open_tasks(const Context&, int, std::error_code& ec) {
-    ec = make_error_code(errc::attr_not_implemented);
-    return nullptr;
+// The same proc root with tasks_pid set: process.cpp then lists
+// PID/lwp/ and reads PID/lwp/LWPID/ records (proc(5): every lwp of a
+// process, a zombie lwp included until it is reaped, has a directory there).
+// The process's psinfo is read now, once, for what its lwps share.
+ContextPtr open_tasks(const Context& parent, int pid, std::error_code& ec) {
+    ContextPtr ctx = posix::open_context<ContextPtr>(parent.root, kReadBuffer, ec);
+    if (!ctx) return nullptr;
+    char path[posix::kPathMax];
+    solaris_proc::format_path(path, pid, "psinfo");
+    auto r = solaris_proc::read_file(*ctx, path);
+    if (r.err) { ec = detail::classify_process_error(r.err); return nullptr; }
+    auto ps = solaris_proc::parse_psinfo(r.data);
+    if (!ps) { ec = make_error_code(errc::parse_error); return nullptr; }
+    ctx->psinfo = std::move(*ps);
+    ctx->tasks_pid = pid;
+    return ctx;
 }
 
 }  // namespace psi::backend

@@ -27,6 +27,13 @@ struct Context : posix::ProcRoot {
     // The psinfo identify read, for the read_groups call that follows
     // (backend_process.hpp).
     solaris_proc::Psinfo psinfo;
+    // -- x-solaris: a context on one process's lwps (open_tasks) --
+    // tasks_pid >= 0: the "pids" of this context are the lwp ids of that
+    // process, read from PID/lwp/LWPID/{lwpsinfo,lwpusage}; the process's
+    // own psinfo, read once when the context was opened, gives what all its
+    // lwps share (parent, ids, terminal, sizes). `lwp` is identify's record.
+    int tasks_pid = -1;
+    solaris_proc::Lwpsinfo lwp;
 };
 
 }  // namespace psi::backend

@@ -62,8 +62,14 @@ namespace timestruc_fields {
 inline constexpr std::size_t sec = 0, nsec = 8, size = 16;
 }
 
-// lwpsinfo_t, embedded in psinfo_t as pr_lwp (the representative lwp).
+// lwpsinfo_t, embedded in psinfo_t as pr_lwp (the representative lwp), and
+// the whole of /proc/PID/lwp/LWPID/lwpsinfo.
 namespace lwpsinfo {
+inline constexpr std::size_t lwpid = 4;    // id_t pr_lwpid
+inline constexpr std::size_t wchan = 16;   // uintptr_t pr_wchan: an address
+inline constexpr std::size_t start = 40;   // timestruc_t pr_start (whole seconds: t_start)
+inline constexpr std::size_t time = 56;    // timestruc_t pr_time, usr+sys(+trap)
+inline constexpr std::size_t name = 80;    // char pr_name[PRFNSZ]
 inline constexpr std::size_t state = 25;   // char pr_state
 inline constexpr std::size_t sname = 26;   // char pr_sname
 inline constexpr std::size_t nice = 27;    // char pr_nice
@@ -179,6 +185,11 @@ PSI_SOL_AT(psinfo_t, pr_poolid, psinfo::poolid);
 PSI_SOL_AT(psinfo_t, pr_zoneid, psinfo::zoneid);
 PSI_SOL_AT(psinfo_t, pr_contract, psinfo::contract);
 PSI_SOL_AT(psinfo_t, pr_lwp, psinfo::lwp);
+PSI_SOL_AT(lwpsinfo_t, pr_lwpid, lwpsinfo::lwpid);
+PSI_SOL_AT(lwpsinfo_t, pr_wchan, lwpsinfo::wchan);
+PSI_SOL_AT(lwpsinfo_t, pr_start, lwpsinfo::start);
+PSI_SOL_AT(lwpsinfo_t, pr_time, lwpsinfo::time);
+PSI_SOL_AT(lwpsinfo_t, pr_name, lwpsinfo::name);
 PSI_SOL_AT(lwpsinfo_t, pr_state, lwpsinfo::state);
 PSI_SOL_AT(lwpsinfo_t, pr_sname, lwpsinfo::sname);
 PSI_SOL_AT(lwpsinfo_t, pr_nice, lwpsinfo::nice);
@@ -239,6 +250,7 @@ static_assert(sizeof(gid_t) == prcred::gid_size);
 static_assert(sizeof(psinfo_t::pr_fname) == kPrfnsz);
 static_assert(sizeof(psinfo_t::pr_psargs) == kPrargsz);
 static_assert(sizeof(lwpsinfo_t::pr_clname) == kPrclsz);
+static_assert(sizeof(lwpsinfo_t::pr_name) == kPrfnsz);
 static_assert(PR_MODEL_ILP32 == kModelIlp32 && PR_MODEL_LP64 == kModelLp64);
 static_assert(PR_ISSYS == kPrIssys);
 static_assert(static_cast<std::uint64_t>(PRNODEV) == kPrNodev);

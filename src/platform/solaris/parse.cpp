@@ -108,6 +108,24 @@ std::optional<Psinfo> parse_psinfo(std::string_view rec) {
     return p;
 }
 
+std::optional<Lwpsinfo> parse_lwpsinfo(std::string_view rec) {
+    namespace W = L::lwpsinfo;
+    if (rec.size() < W::size) return std::nullopt;
+    Lwpsinfo w;
+    w.lwpid = load_int(rec, W::lwpid);
+    w.wchan = load_u64(rec, W::wchan);
+    w.state = load<std::int8_t>(rec, W::state);
+    w.sname = load<char>(rec, W::sname);
+    w.nice = load<std::int8_t>(rec, W::nice);
+    w.pri = load_int(rec, W::pri);
+    w.start = load_ts(rec, W::start);
+    w.time = load_ts(rec, W::time);
+    w.clname = load_chars(rec, W::clname, L::kPrclsz);
+    w.name = load_chars(rec, W::name, L::kPrfnsz);
+    w.onpro = load_int(rec, W::onpro);
+    return w;
+}
+
 std::optional<Pstatus> parse_pstatus(std::string_view rec) {
     if (rec.size() < L::pstatus::prefix) return std::nullopt;
     namespace S = L::pstatus;

@@ -62,6 +62,23 @@ struct Psinfo {
 // nullopt when the record is shorter than psinfo_t.
 std::optional<Psinfo> parse_psinfo(std::string_view rec);
 
+// -- x-solaris: lwpsinfo_t (/proc/PID/lwp/LWPID/lwpsinfo), one thread --
+struct Lwpsinfo {
+    int lwpid = 0;
+    std::uint64_t wchan = 0;   // kernel address it sleeps on, 0 when none
+    int state = 0;
+    char sname = '?';          // as psinfo's pr_lwp.pr_sname
+    int nice = 0, pri = 0;     // raw, as in Psinfo
+    Timestruc start;           // whole seconds: the kernel fills tv_sec only
+    Timestruc time;            // user + system + trap time of this lwp
+    std::string clname;        // scheduling class
+    std::string name;          // pr_name: zeroed by illumos, "" then
+    int onpro = 0;
+    bool is_zombie() const { return sname == 'Z'; }
+};
+// nullopt when the record is shorter than lwpsinfo_t.
+std::optional<Lwpsinfo> parse_lwpsinfo(std::string_view rec);
+
 // pstatus_t (/proc/PID/status): the fixed part before pr_lwp.
 struct Pstatus {
     std::uint32_t flags = 0;

@@ -15,11 +15,15 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <utility>
 
 #include "core/cgroup_ns_absent.hpp"
 #include "core/classify.hpp"
 #include "core/saturate.hpp"
 #include "platform/solaris/context.hpp"
+#include "platform/solaris/lwp.hpp"
 
 namespace psi::backend {
 
@@ -45,33 +49,11 @@ bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::Proces
     // A zombie's pr_fname is zeroed with the rest (ps shows "<defunct>").
     if (ps.fname.empty() && kind.zombie) out.name.fail(AttrStatus::not_available);
     else out.name.set(ps.fname);
-    out.status_letter.set(ps.sname);
-    out.status.set(sp::status_from_sname(ps.sname));
-    out.ppid.set(ps.ppid);
-    out.pgrp.set(ps.pgid);
-    out.sid.set(ps.sid);
-    // psinfo_t has no foreground process group; tcgetpgrp would need the
-    // terminal opened, which a process lister must not do.
-    out.tpgid.fail(AttrStatus::not_implemented);
-    out.tty_dev.set(ps.has_tty() ? ps.ttydev : 0);
-    if (!ps.has_tty()) out.terminal.set(std::string());
-    else if (const std::string* path = sp::terminal_path(ctx, ps.ttydev)) out.terminal.set(*path);
-    else out.terminal.fail(AttrStatus::not_available);
-    if (auto n = sp::nice_from(ps.nice, ps.clname)) out.nice.set(*n);
-    else out.nice.fail(AttrStatus::not_available);
-    out.priority.set(sp::rt_priority_from(ps.pri, ps.clname));
-    if (auto pol = sp::policy_from_class(ps.clname)) out.policy.set(*pol);
-    else out.policy.fail(AttrStatus::not_available);
-    out.kernel_priority.set(ps.pri);
-    out.nthreads.set(ps.nlwp);
-    out.zoneid.set(ps.zoneid);
-    out.processor.set(ps.onpro);  // pr_lwp.pr_onpro: the representative lwp's
+    sp::fill_process_wide(ctx, ps, out);
+    // pr_lwp, the representative lwp, speaks for the process (as in ps).
+    sp::fill_lwp_state(ps.sname, ps.nice, ps.pri, ps.clname, ps.onpro, out);
     if (kind.zombie && ps.start.sec == 0 && ps.start.nsec == 0) out.start_time.fail(AttrStatus::not_available);
     else out.start_time.set(sp::to_timespec(ps.start));
-    // Linux-only: clock ticks since boot. Solaris gives pr_start as an
-    // absolute timestruc instead (start_time).
-    out.jiffies.fail(AttrStatus::not_implemented);
-    out.vsz.set(detail::mul_saturating(ps.size_kb, 1024));
     char path[posix::kPathMax];
     format_path(path, pid, "status");
     auto r = read_file(ctx, path);
@@ -80,13 +62,44 @@ bool fill_stat(Context& ctx, int pid, const sp::Psinfo& ps, const detail::Proces
         out.flags.set(st->flags);
         out.utime.set(sp::to_timespec(st->utime));
         out.stime.set(sp::to_timespec(st->stime));
+        // pr_cutime/pr_cstime: the reaped children's times, in the same
+        // record (proc(5)); what Linux stat 16-17 are.
+        out.children_utime.set(sp::to_timespec(st->cutime));
+        out.children_stime.set(sp::to_timespec(st->cstime));
         return false;
     }
     int err = r.err ? r.err : EIO;  // a short record counts as unreadable
     bool gone = detail::record_attr_failure(out.utime, err, kind);
-    out.stime.fail(out.utime.status(), err);
+    for (Attr<TimeSpec>* a : {&out.stime, &out.children_utime, &out.children_stime}) a->fail(out.utime.status(), err);
     out.flags.fail(out.utime.status(), err);
     return gone;
+}
+
+// Open descriptors: the entries of /proc/PID/fd, one per open fd (proc(5)),
+// counted without opening or resolving any. Returns "maybe gone".
+bool count_fds(Context& ctx, int pid, const detail::ProcessKind& kind, ProcessInfo& out) {
+    char path[posix::kPathMax];
+    format_path(path, pid, "fd");
+    int fd = ::openat(ctx.proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return detail::record_attr_failure(out.depth().num_fds, errno, kind);
+    DIR* dir = ::fdopendir(fd);
+    if (!dir) {
+        int err = errno;
+        ::close(fd);
+        return detail::record_attr_failure(out.depth().num_fds, err, kind);
+    }
+    std::uint64_t n = 0;
+    for (;;) {
+        errno = 0;
+        dirent* e = ::readdir(dir);
+        if (!e) break;
+        if (e->d_name[0] != '.') ++n;  // "." and ".."; fd names are decimal
+    }
+    int err = errno;
+    ::closedir(dir);
+    if (err) return detail::record_attr_failure(out.depth().num_fds, err, kind);
+    out.depth().num_fds.set(n);
+    return false;
 }
 
 // /proc/PID/as read with pread(2): the file offset is the target address,
@@ -181,6 +194,7 @@ std::uint64_t identity_of(const sp::Psinfo& ps, const std::uint64_t* expect) {
 }  // namespace
 
 std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const std::uint64_t* expect) {
+    if (ctx.tasks_pid >= 0) return sp::lwp_start_ticks(ctx, pid, ticks);
     std::error_code ec;
     auto ps = read_psinfo(ctx, pid, ec);
     if (!ps) return ec;
@@ -189,6 +203,7 @@ std::error_code start_ticks(Context& ctx, int pid, std::uint64_t& ticks, const s
 }
 
 std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Identity& out) {
+    if (ctx.tasks_pid >= 0) return sp::lwp_identify(ctx, pid, out);
     std::error_code ec;
     auto ps = read_psinfo(ctx, pid, ec);
     if (!ps) return ec;
@@ -199,12 +214,35 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Ide
     return {};
 }
 
-bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, ProcessInfo& out) {
+bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, ProcessInfo& out) {
+    // psinfo: identify's (a process), or the process's, kept by open_tasks
+    // (an lwp). The groups other than stat and status are process-wide and
+    // read from the process's files, as Linux's task/TID/ files show the
+    // process's cmdline, environ, exe, cwd and fd.
     const sp::Psinfo* ps = &ctx.psinfo;
     const detail::ProcessKind& kind = id.kind;
+    const bool lwp = ctx.tasks_pid >= 0;
+    const int pid = lwp ? ctx.tasks_pid : id_pid;
 
     bool maybe_gone = false;
-    if (groups.has(Group::stat)) maybe_gone |= fill_stat(ctx, pid, *ps, kind, out);
+    // -- x-solaris: prusage_t (issue 12; lwpusage for an lwp). The stat
+    // group reads it too, for the faults: a third record per row
+    // (docs/solaris.md, "Cost of the stat group").
+    sp::UsageRead usage;
+    char usage_path[posix::kPathMax];
+    if (lwp) sp::format_lwp_path(usage_path, pid, id_pid, "lwpusage");
+    else format_path(usage_path, pid, "usage");
+    if (groups.has(Group::stat)) {
+        if (lwp) maybe_gone |= sp::fill_lwp_stat(ctx, ctx.lwp, *ps, kind, sp::read_usage(ctx, usage_path, usage), out);
+        else maybe_gone |= fill_stat(ctx, pid, *ps, kind, out);
+        maybe_gone |= sp::fill_usage(sp::read_usage(ctx, usage_path, usage), kind,
+                                     {{&out.minor_faults, &sp::Prusage::minf}, {&out.major_faults, &sp::Prusage::majf}});
+    }
+    if (groups.has(Group::status))
+        maybe_gone |= sp::fill_usage(sp::read_usage(ctx, usage_path, usage), kind,
+                                     {{&out.depth().voluntary_ctxt_switches, &sp::Prusage::vctx},
+                                      {&out.depth().involuntary_ctxt_switches, &sp::Prusage::ictx}});
+    if (groups.has(Group::fds)) maybe_gone |= count_fds(ctx, pid, kind, out);
     // pr_rssize and the ids are in psinfo, read already: memory, owner and
     // creds cost nothing more. psinfo's four ids are the same credential
     // prcred_t shows, and psinfo (unlike cred) is readable by everyone.
@@ -243,8 +281,15 @@ int self_pid(Context&) { return static_cast<int>(::getpid()); }
 void list_pids(Context& ctx, std::vector<int>& out, std::error_code& ec) {
     ec.clear();
     // A fresh fd per listing, so each one starts at the directory's beginning.
-    int fd = ::openat(ctx.proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) { ec = make_error_code(errc::proc_root_unusable); return; }
+    // An lwp context lists PID/lwp/ (its names are lwp ids, decimal too).
+    char lwps[posix::kPathMax];
+    if (ctx.tasks_pid >= 0) format_path(lwps, ctx.tasks_pid, "lwp");
+    int fd = ::openat(ctx.proc_fd, ctx.tasks_pid >= 0 ? lwps : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        // The process has gone since open_tasks read its psinfo.
+        ec = ctx.tasks_pid >= 0 ? detail::classify_process_error(errno) : make_error_code(errc::proc_root_unusable);
+        return;
+    }
     DIR* dir = ::fdopendir(fd);
     if (!dir) { ::close(fd); ec = make_error_code(errc::os_error); return; }
     for (;;) {
