@@ -35,8 +35,8 @@ void v_tid(const Env&, const ProcessInfo& p, Value& v) { v.set_int(thread_id(p))
     void v_##fn(const Env&, const ProcessInfo& p, Value& v) { value_attr(v, p.member); }
 PSI_PS_COUNT_FIELD(majflt, major_faults)
 PSI_PS_COUNT_FIELD(minflt, minor_faults)
-PSI_PS_COUNT_FIELD(nvcsw, voluntary_ctxt_switches)
-PSI_PS_COUNT_FIELD(nivcsw, involuntary_ctxt_switches)
+PSI_PS_COUNT_FIELD(nvcsw, depth().voluntary_ctxt_switches)
+PSI_PS_COUNT_FIELD(nivcsw, depth().involuntary_ctxt_switches)
 #undef PSI_PS_COUNT_FIELD
 
 using A = psi::AttrId;

@@ -95,7 +95,8 @@ TEST(LinuxParseStat, NumbersAtTheEdgeOf64Bits) {
     ASSERT_TRUE(zeros);
     EXPECT_EQ(zeros->flags, 42u);
     EXPECT_EQ(zeros->minflt, 9u);
-// -- x-resample: the overflow check runs from the 20th digit on --
+}
+
 TEST(LinuxParseStat, GarbageIsRefused) {
     EXPECT_FALSE(lp::parse_stat(""));
     EXPECT_FALSE(lp::parse_stat("1 no parens S 0"));

@@ -155,17 +155,17 @@ TEST(FixtureThreads, FaultsAndContextSwitchesAreTheThreadsOwn) {
     ASSERT_EQ(ts.size(), 2u);
     EXPECT_EQ(ts[1].minor_faults.value(), 41u);
     EXPECT_EQ(ts[1].major_faults.value(), 3u);
-    EXPECT_EQ(ts[1].voluntary_ctxt_switches.value(), 17u);
-    EXPECT_EQ(ts[1].involuntary_ctxt_switches.value(), 5u);
+    EXPECT_EQ(ts[1].depth().voluntary_ctxt_switches.value(), 17u);
+    EXPECT_EQ(ts[1].depth().involuntary_ctxt_switches.value(), 5u);
     EXPECT_EQ(ts[0].minor_faults.value(), 7u);
-    EXPECT_EQ(ts[0].voluntary_ctxt_switches.value(), 2u);
+    EXPECT_EQ(ts[0].depth().voluntary_ctxt_switches.value(), 2u);
     // The stat group alone leaves the status counters unread; read_more
     // reads them from the thread's own status file.
     std::vector<psi::ProcessInfo> lazy = sys.threads(300, Group::stat);
     ASSERT_EQ(lazy.size(), 2u);
-    EXPECT_EQ(lazy[1].voluntary_ctxt_switches.status(), AttrStatus::not_read);
+    EXPECT_EQ(lazy[1].depth().voluntary_ctxt_switches.status(), AttrStatus::not_read);
     sys.read_more(lazy[1], Group::status);
-    EXPECT_EQ(lazy[1].involuntary_ctxt_switches.value(), 5u);
+    EXPECT_EQ(lazy[1].depth().involuntary_ctxt_switches.value(), 5u);
     // The process row keeps the process's stat (the fixture's default 100).
     EXPECT_EQ(sys.process(300, Group::stat).minor_faults.value(), 100u);
 }

@@ -25,24 +25,24 @@ TEST_F(SolarisTree, UsageCountersAndFds) {
     EXPECT_EQ(p.major_faults.value(), 123402u);
     EXPECT_EQ(p.children_utime.value(), psi::TimeSpec(7, 125000000));
     EXPECT_EQ(p.children_stime.value(), psi::TimeSpec(3, 5));
-    EXPECT_EQ(p.voluntary_ctxt_switches.status(), psi::AttrStatus::not_read);
+    EXPECT_EQ(p.depth().voluntary_ctxt_switches.status(), psi::AttrStatus::not_read);
     // No children faults in prusage_t; no split of pr_ioch into reads and writes.
     EXPECT_EQ(p.children_minor_faults.status(), psi::AttrStatus::not_implemented);
     auto q = s.process(1300, psi::Group::status | psi::Group::fds | psi::Group::io);
-    EXPECT_EQ(q.voluntary_ctxt_switches.value(), 130003u);
-    EXPECT_EQ(q.involuntary_ctxt_switches.value(), 130004u);
-    EXPECT_EQ(q.num_fds.value(), 3u);  // 3 + 1300 % 5
-    EXPECT_EQ(s.process(1234, psi::Group::fds).num_fds.value(), 7u);
-    EXPECT_EQ(q.io_counters.status(), psi::AttrStatus::not_implemented);
-    EXPECT_EQ(q.rss_peak.status(), psi::AttrStatus::not_implemented);
+    EXPECT_EQ(q.depth().voluntary_ctxt_switches.value(), 130003u);
+    EXPECT_EQ(q.depth().involuntary_ctxt_switches.value(), 130004u);
+    EXPECT_EQ(q.depth().num_fds.value(), 3u);  // 3 + 1300 % 5
+    EXPECT_EQ(s.process(1234, psi::Group::fds).depth().num_fds.value(), 7u);
+    EXPECT_EQ(q.depth().io_counters.status(), psi::AttrStatus::not_implemented);
+    EXPECT_EQ(q.depth().rss_peak.status(), psi::AttrStatus::not_implemented);
     // sched has an empty fd/ and its own usage.
     auto sched = s.process(0, psi::Group::stat | psi::Group::fds);
-    EXPECT_EQ(sched.num_fds.value(), 0u);
+    EXPECT_EQ(sched.depth().num_fds.value(), 0u);
     EXPECT_EQ(sched.minor_faults.value(), 1u);
     // A zombie without a usage record: not available, and still a row.
     auto z = s.process(77, psi::Group::stat | psi::Group::status);
     EXPECT_EQ(z.minor_faults.status(), psi::AttrStatus::not_available);
-    EXPECT_EQ(z.involuntary_ctxt_switches.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(z.depth().involuntary_ctxt_switches.status(), psi::AttrStatus::not_available);
 }
 
 // A short usage record is unreadable (not a parse of garbage); a usage
@@ -52,7 +52,7 @@ TEST_F(SolarisTree, ShortOrVanishedUsage) {
     ASSERT_EQ(::truncate((root + "/1234/usage").c_str(), 400), 0);
     auto p = s.process(1234, psi::Group::stat | psi::Group::status);
     EXPECT_EQ(p.minor_faults.status(), psi::AttrStatus::not_available);
-    EXPECT_EQ(p.voluntary_ctxt_switches.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(p.depth().voluntary_ctxt_switches.status(), psi::AttrStatus::not_available);
     EXPECT_TRUE(p.utime.ok());
     ::unlink((root + "/1300/usage").c_str());
     auto q = s.process(1300, psi::Group::stat);  // psinfo still there: the process is
@@ -121,8 +121,8 @@ TEST_F(SolarisLwps, TwoLwps) {
     EXPECT_EQ(rows[1].stime.value(), psi::TimeSpec(1, 202 + 300));
     EXPECT_EQ(rows[0].minor_faults.value(), 123411u);
     EXPECT_EQ(rows[1].major_faults.value(), 123422u);
-    EXPECT_EQ(rows[1].voluntary_ctxt_switches.value(), 123423u);
-    EXPECT_EQ(rows[1].involuntary_ctxt_switches.value(), 123424u);
+    EXPECT_EQ(rows[1].depth().voluntary_ctxt_switches.value(), 123423u);
+    EXPECT_EQ(rows[1].depth().involuntary_ctxt_switches.value(), 123424u);
     // The process's: parent, ids, lwp count.
     EXPECT_EQ(rows[1].ppid.value(), 1);
     EXPECT_EQ(rows[1].euid.value(), 101u);
@@ -144,7 +144,7 @@ TEST_F(SolarisLwps, ProcessWideGroups) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].args.value(), (std::vector<std::string>{"/usr/bin/prog", "-v"}));
     EXPECT_EQ(rows[0].exe.value(), "/usr/bin/prog");
-    EXPECT_EQ(rows[0].num_fds.value(), 7u);
+    EXPECT_EQ(rows[0].depth().num_fds.value(), 7u);
     EXPECT_EQ(rows[0].wchan.status(), psi::AttrStatus::not_implemented);  // an address, not a name
 }
 
@@ -164,7 +164,7 @@ TEST_F(SolarisLwps, VanishedAndPartialLwps) {
     EXPECT_EQ(rows[1].tid, 5);
     EXPECT_EQ(rows[1].utime.status(), psi::AttrStatus::not_available);
     EXPECT_EQ(rows[1].minor_faults.status(), psi::AttrStatus::not_available);
-    EXPECT_EQ(rows[1].voluntary_ctxt_switches.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(rows[1].depth().voluntary_ctxt_switches.status(), psi::AttrStatus::not_available);
     EXPECT_TRUE(rows[1].name.ok());
 }
 
