@@ -252,9 +252,9 @@ inline constexpr AttrInfo table[] = {
     {AttrId::label, "label", G(Group::label), {}, T::text, U::none, lin, up, member, py,
      "security label (LSM context, /proc/PID/attr/current)", PSI_REG_DEPTH(label)},
     // -- w-status: stat extras and the status group --
-    {AttrId::minor_faults, "minor_faults", stat, {}, T::unsigned_, U::none, all, down, member, py,
+    {AttrId::minor_faults, "minor_faults", stat, {}, T::unsigned_, U::none, lin_mac, down, member, py,
      "page faults that needed no disk read (stat 10)", PSI_REG_MEMBER(minor_faults)},
-    {AttrId::major_faults, "major_faults", stat, {}, T::unsigned_, U::none, all, down, member, py,
+    {AttrId::major_faults, "major_faults", stat, {}, T::unsigned_, U::none, lin_mac, down, member, py,
      "page faults that read from disk (stat 12)", PSI_REG_MEMBER(major_faults)},
     {AttrId::children_minor_faults, "children_minor_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
      "minor faults of its waited-for children (stat 11)", PSI_REG_MEMBER(children_minor_faults)},

@@ -225,18 +225,25 @@ bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, Pr
     const int pid = lwp ? ctx.tasks_pid : id_pid;
 
     bool maybe_gone = false;
-    // -- x-solaris: prusage_t (issue 12; lwpusage for an lwp). The stat
-    // group reads it too, for the faults: a third record per row
-    // (docs/solaris.md, "Cost of the stat group").
+    // -- x-solaris: prusage_t (issue 12; lwpusage for an lwp). A process
+    // row's stat group does not read it: the faults would cost a third
+    // record on every row of the default table (docs/solaris.md, "Cost of
+    // the stat group"), so they are not implemented there. An lwp row reads
+    // lwpusage for its times anyway, and takes its faults from it.
     sp::UsageRead usage;
     char usage_path[posix::kPathMax];
     if (lwp) sp::format_lwp_path(usage_path, pid, id_pid, "lwpusage");
     else format_path(usage_path, pid, "usage");
     if (groups.has(Group::stat)) {
-        if (lwp) maybe_gone |= sp::fill_lwp_stat(ctx, ctx.lwp, *ps, kind, sp::read_usage(ctx, usage_path, usage), out);
-        else maybe_gone |= fill_stat(ctx, pid, *ps, kind, out);
-        maybe_gone |= sp::fill_usage(sp::read_usage(ctx, usage_path, usage), kind,
-                                     {{&out.minor_faults, &sp::Prusage::minf}, {&out.major_faults, &sp::Prusage::majf}});
+        if (lwp) {
+            maybe_gone |= sp::fill_lwp_stat(ctx, ctx.lwp, *ps, kind, sp::read_usage(ctx, usage_path, usage), out);
+            maybe_gone |= sp::fill_usage(sp::read_usage(ctx, usage_path, usage), kind,
+                                         {{&out.minor_faults, &sp::Prusage::minf}, {&out.major_faults, &sp::Prusage::majf}});
+        } else {
+            maybe_gone |= fill_stat(ctx, pid, *ps, kind, out);
+            out.minor_faults.fail(AttrStatus::not_implemented);
+            out.major_faults.fail(AttrStatus::not_implemented);
+        }
     }
     if (groups.has(Group::status))
         maybe_gone |= sp::fill_usage(sp::read_usage(ctx, usage_path, usage), kind,
