@@ -171,7 +171,9 @@ public:
     ProcessTable table(Groups groups, std::error_code& ec);
 
     // -- w-threads: the threads of one process --
-    // Snapshots of every thread of process `pid`, by ascending thread id:
+    // Snapshots of every thread of process `pid`, the leader first, then by
+    // start time, ties by thread id (the kernel's creation order, which ps
+    // -L shows; not ascending ids, which wrap with the pid counter):
     // rows with `tid` set (the thread id) and `pid` the process's, read
     // from the thread's own records (Linux /proc/PID/task/TID/: name is the
     // thread's comm, status, times, processor, nice, policy, wchan are the

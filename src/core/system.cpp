@@ -363,6 +363,16 @@ std::vector<ProcessInfo> System::threads(std::int64_t pid, Groups groups, std::e
     // Even a zombie keeps its leader's task entry: none at all means the
     // directory we opened belonged to a process that has since been reaped.
     if (out.empty()) ec = make_error_code(errc::no_such_process);
+    // The leader first, then by start time: the kernel's own order of
+    // /proc/PID/task (the thread list, in creation order), which ps -L
+    // shows. Ascending tids would differ once the pid counter wraps
+    // (pid_max is 32768 on many systems): a new thread then gets a lower
+    // tid than its leader. Same-tick ties keep tid order.
+    std::stable_sort(out.begin(), out.end(), [pid](const ProcessInfo& a, const ProcessInfo& b) {
+        const bool a_leader = a.tid == pid, b_leader = b.tid == pid;
+        if (a_leader != b_leader) return a_leader;
+        return a.start_ticks < b.start_ticks;
+    });
     return out;
 }
 

@@ -45,7 +45,15 @@ int main(int argc, char **argv) {
     if (argc > 1) step_ms = atol(argv[1]);
     pthread_t t[kThreads];
     pthread_barrier_init(&ready, NULL, kThreads + 1);
-    for (long i = 0; i < kThreads; ++i) pthread_create(&t[i], NULL, run, (void *)i);
+    for (long i = 0; i < kThreads; ++i) {
+        /* 20 ms apart (two ticks even at USER_HZ 100): each thread has a
+         * start time of its own, so the kernel's creation order and the
+         * order by start time agree even when the tid counter wraps
+         * between two of them (ps -L lists creation order, psi sorts by
+         * start time, ties by tid). */
+        if (i > 0) nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
+        pthread_create(&t[i], NULL, run, (void *)i);
+    }
     pthread_barrier_wait(&ready);
     printf("%d\n", (int)getpid());
     for (int i = 0; i < kThreads; ++i) printf("%d psi-th%d %ld\n", (int)tids[i], i, i * step_ms);
