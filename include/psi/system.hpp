@@ -182,7 +182,7 @@ public:
     // exists work on these rows (they read the thread again); kill of a
     // thread row signals its whole process. no_such_process when the process
     // is gone; attr_not_implemented where the backend lists no threads
-    // (macOS for now).
+    // (macOS before 10.14, which lacks PROC_PIDTHREADID64INFO).
     std::vector<ProcessInfo> threads(std::int64_t pid, Groups groups = groups::ps);
     std::vector<ProcessInfo> threads(std::int64_t pid, Groups groups, std::error_code& ec);
 

@@ -175,7 +175,7 @@ class ThreadTable(Dict[int, Process]):
     rest on first access, from that thread. A thread or process that ends
     while the table is built is left out; ``ThreadTable(pid)`` raises
     NoSuchProcessError when that process is gone, and AttrNotImplementedError
-    where threads cannot be listed (macOS for now).
+    where threads cannot be listed (macOS before 10.14).
     """
 
     __slots__ = ()
