@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Iterator, List
@@ -30,7 +31,12 @@ def children() -> Iterator[List[int]]:
     """A plain sleeper and, as root, one in a new UTS namespace."""
     procs = [subprocess.Popen(["sleep", "900"])]
     if os.geteuid() == 0 and shutil.which("unshare"):
-        procs.append(subprocess.Popen(["unshare", "-u", "sleep", "900"]))
+        # The line is printed from inside the new namespace, before the
+        # exec of sleep: the fixture returns once both are done (no spin).
+        ns_child = subprocess.Popen(["unshare", "-u", "sh", "-c", "echo ok; exec sleep 900"],
+                                    stdout=subprocess.PIPE)
+        assert ns_child.stdout is not None and ns_child.stdout.readline() == b"ok\n"
+        procs.append(ns_child)
     yield [p.pid for p in procs]
     for p in procs:
         p.kill()
@@ -43,13 +49,14 @@ def _listing(cmd: str, fields: str, pids: List[int]) -> bytes:
 
 
 def _stable_pids(children: List[int]) -> List[int]:
-    # The children (unshare has exec'd sleep once its exe says so), pid 1,
+    # The children (unshare's shell execs sleep right after its readiness
+    # line; wait for that for a bounded time, not a bounded count), pid 1,
     # this process and a kernel thread: all stay put while the two run.
     for pid in children:
-        for _ in range(10000):
-            if os.readlink(f"/proc/{pid}/exe").endswith("/sleep"):
-                break
-            os.sched_yield()
+        deadline = time.monotonic() + 30.0
+        while not os.readlink(f"/proc/{pid}/exe").endswith("/sleep"):
+            assert time.monotonic() < deadline, f"{pid} never exec'd sleep"
+            time.sleep(0.005)
     return [1, 2, os.getpid(), *children]
 
 
