@@ -20,7 +20,7 @@ import pytest
 import psi
 from psi.process import OpenFile, Process
 
-from _psi_helpers import in_unprivileged_child
+from _psi_helpers import in_unprivileged_child, proc_state, wait_until
 
 # The child opens each kind of descriptor, reports what it set, and waits
 # for stdin to close. Offsets are set with lseek/write on raw descriptors
@@ -143,11 +143,7 @@ def test_gone_process_raises_no_such_process() -> None:
 def test_zombie_has_no_open_files() -> None:
     proc = subprocess.Popen([sys.executable, "-c", "pass"])
     # Not reaped: wait until the kernel shows it as a zombie.
-    for _ in range(500):
-        with open(f"/proc/{proc.pid}/stat") as f:
-            if f.read().rsplit(")", 1)[1].split()[0] == "Z":
-                break
-        time.sleep(0.01)
+    assert wait_until(lambda: proc_state(proc.pid) == "Z", timeout=60.0)
     try:
         assert Process(proc.pid).open_files() == []
     finally:
