@@ -6,9 +6,12 @@
 //   resample: psi::Sampler::sample() after a first, untimed sample that
 //             opened the descriptors, handing the previous table back for
 //             its rows to be reused (what a monitor loop does),
-// and, for the kernel's share, the same two reads with raw system calls and
+//   same:     psi::Sampler::resample(), the next snapshot of the same
+//             processes (no listing of /proc), likewise recycling,
+// and, for the kernel's share, the same reads with raw system calls and
 // no parsing (floor_fresh: getdents64 + openat/read/close per pid;
-// floor_resample: getdents64 + one pread per kept descriptor).
+// floor_resample: getdents64 + one pread per kept descriptor; floor_same:
+// one pread per kept descriptor).
 //
 // Each round runs the sides in an order that alternates (A B B A ...), so a
 // slow drift of the machine's load falls on both; each side's cost is the
@@ -139,6 +142,13 @@ std::size_t floor_resample(FloorState& s) {
     return rows;
 }
 
+std::size_t floor_same(FloorState& s) {
+    std::size_t rows = 0;
+    for (const auto& [pid, fd] : s.kept)
+        if (::syscall(SYS_pread64, fd, s.buf, sizeof s.buf, 0) > 0) ++rows;
+    return rows;
+}
+
 void print_pair(const char* key, Side& fresh, Side& resample, std::size_t procs) {
     std::vector<double> ratios, wall_ratios;
     for (std::size_t i = 0; i < fresh.cpu.size() && i < resample.cpu.size(); ++i) {
@@ -180,21 +190,24 @@ int main(int argc, char** argv) {
                       previous = recycle ? sampler->sample(std::move(previous)) : sampler->sample();
                       return previous.size();
                   }, {}, {}};
+    Side same{"same", [&] {
+                  previous = recycle ? sampler->resample(std::move(previous)) : sampler->resample();
+                  return previous.size();
+              }, {}, {}};
     if (only) {
-        Side& s = std::strcmp(only, "fresh") == 0 ? fresh : resample;
+        Side& s = std::strcmp(only, "fresh") == 0 ? fresh : std::strcmp(only, "same") == 0 ? same : resample;
         for (int r = 0; r < rounds; ++r) s.once();
         std::printf("procs=%zu %s_cpu_ms=%.3f\n", s.rows, s.name, median(s.cpu));
         return 0;
     }
-    // Alternating order (A B, B A, ...): a drift of the load falls on both.
-    auto interleave = [rounds](Side& a, Side& b) {
-        a.run(), b.run();  // untimed: warms caches and the allocator
-        for (int r = 0; r < rounds; ++r) {
-            if (r % 2 == 0) a.once(), b.once();
-            else b.once(), a.once();
-        }
+    // Rotating order (A B C, B C A, C A B, ...): a drift of the load falls
+    // on every side.
+    auto interleave = [rounds](std::vector<Side*> sides) {
+        for (Side* s : sides) s->run();  // untimed: warms caches and the allocator
+        for (int r = 0; r < rounds; ++r)
+            for (std::size_t k = 0; k < sides.size(); ++k) sides[(k + static_cast<std::size_t>(r)) % sides.size()]->once();
     };
-    interleave(fresh, resample);
+    interleave({&fresh, &resample, &same});
     const std::size_t handles = sampler->open_handles();
     // The floor runs after the sampler closed its descriptors: at 10,000
     // processes both sets together would pass a common hard limit (20,000).
@@ -209,7 +222,8 @@ int main(int argc, char** argv) {
     fl.dir = ::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     Side ffresh{"floor_fresh", [&] { return floor_fresh(fl); }, {}, {}};
     Side fresample{"floor_resample", [&] { return floor_resample(fl); }, {}, {}};
-    interleave(ffresh, fresample);
+    Side fsame{"floor_same", [&] { return floor_same(fl); }, {}, {}};
+    interleave({&ffresh, &fresample, &fsame});
     // The listing alone, which both sides pay in full.
     Side flist{"floor_list", [&] {
                    list_raw(fl.dir, fl.pids);
@@ -219,6 +233,8 @@ int main(int argc, char** argv) {
     std::printf("procs=%zu rounds=%d handles=%zu", fresh.rows, rounds, handles);
     print_pair("", fresh, resample, fresh.rows);
     print_pair("floor_", ffresh, fresample, ffresh.rows);
+    print_pair("same_", fresh, same, fresh.rows);
+    print_pair("floor_same_", ffresh, fsame, ffresh.rows);
     std::printf(" floor_list_us=%.3f\n", median(flist.cpu) * 1e3 / static_cast<double>(std::max<std::size_t>(1, flist.rows)));
     ::close(fl.dir);
     return 0;

@@ -99,14 +99,15 @@ std::unique_ptr<PySampler> make_sampler(bool raise_fd_limit) {
     return s;
 }
 
-// Fills `target` (a ProcessTable's dict storage) with one sample; returns
-// the table's (wall TimeSpec, monotonic seconds).
-py::tuple sample_into(PySampler& s, py::dict target) {
+// Fills `target` (a ProcessTable's dict storage) with one sample (`same`:
+// of the processes of the last one, psi::Sampler::resample); returns the
+// table's (wall TimeSpec, monotonic seconds).
+py::tuple sample_into(PySampler& s, py::dict target, bool same) {
     psi::ProcessTable t;
     {
         py::gil_scoped_release nogil;
         std::lock_guard<std::mutex> lock(s.mutex);
-        t = s.sampler->sample();
+        t = same ? s.sampler->resample() : s.sampler->sample();
     }
     const psi::Instant at = t.read_at();
     for (psi::ProcessInfo& info : std::move(t).release()) {
@@ -137,7 +138,7 @@ void register_rates(py::module_& m) {
           "Rates rows and appeared/disappeared pids between two iterables of Process.");
     py::class_<PySampler>(m, "Sampler", "psi::Sampler: cheap repeated stat-group tables.")
         .def(py::init(&make_sampler), py::arg("raise_fd_limit") = true)
-        .def("sample_into", &sample_into, py::arg("table"))
+        .def("sample_into", &sample_into, py::arg("table"), py::arg("same") = false)
         .def_property_readonly("open_handles", [](PySampler& s) {
             std::lock_guard<std::mutex> lock(s.mutex);
             return s.sampler->open_handles();

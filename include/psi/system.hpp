@@ -321,6 +321,16 @@ public:
     // result equals sample()'s.
     ProcessTable sample(ProcessTable&& recycle);
     ProcessTable sample(ProcessTable&& recycle, std::error_code& ec);
+    // The next snapshot of the same processes: the processes of the last
+    // sample() or resample() re-read, without listing /proc again (a
+    // monitor's loop between two listings; the listing is about a tenth of
+    // a re-read on Linux). A process that has exited is left out (rates()
+    // counts it as disappeared); a new process is not seen until the next
+    // sample(); a pid reused meanwhile is left out too (its start time
+    // differs), so the table holds only processes of the previous one.
+    // Before the first sample() it is sample(). `recycle` as above.
+    ProcessTable resample(ProcessTable&& recycle = {});
+    ProcessTable resample(ProcessTable&& recycle, std::error_code& ec);
     // Descriptors kept open now (0 where the platform keeps none).
     std::size_t open_handles() const;
 

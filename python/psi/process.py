@@ -237,6 +237,17 @@ class Sampler:
         table._read_at, table._read_monotonic = self._core.sample_into(table)
         return table
 
+    def resample(self) -> ProcessTable:
+        """The next snapshot of the same processes: those of the last sample()
+        or resample(), re-read without listing /proc again (cheaper; for a
+        monitor's loop between two sample() calls). A process that exited, or
+        whose pid now names another process, is left out (``since`` counts it
+        as disappeared); new processes are not seen until the next sample().
+        Before the first sample() it is sample()."""
+        table: ProcessTable = dict.__new__(ProcessTable)
+        table._read_at, table._read_monotonic = self._core.sample_into(table, True)
+        return table
+
     @property
     def open_handles(self) -> int:
         """Descriptors the sampler keeps open now (0 where it keeps none)."""

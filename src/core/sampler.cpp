@@ -17,7 +17,11 @@ struct Sampler::Impl {
     Options options;
     backend::ContextPtr ctx;
     backend::SamplerStatePtr state;
-    std::vector<int> pids;
+    std::vector<int> pids;                // the rows of the last sample, ascending
+    std::vector<std::uint64_t> starts;    // their start ticks (resample's identity check)
+    std::vector<int> next_pids;           // reused between samples
+    std::vector<std::uint64_t> next_starts;
+    bool sampled = false;                 // pids holds a sample's rows
     // The storage of the last tables returned, to know a recycled one (a
     // monitor keeps two tables; four leaves room). Only compared, never
     // dereferenced.
@@ -53,55 +57,91 @@ TimeSpec wall_at(const Instant& listed, std::chrono::steady_clock::time_point mo
     return listed.wall + TimeSpec(ns / 1'000'000'000, ns % 1'000'000'000);
 }
 
-}  // namespace
-
-ProcessTable Sampler::sample(std::error_code& ec) { return sample(ProcessTable(), ec); }
-
-ProcessTable Sampler::sample(ProcessTable&& recycle, std::error_code& ec) {
+// One sample. `list`: list /proc anew (sample()); otherwise re-read the
+// rows of the last sample (resample()), dropping any whose start differs.
+ProcessTable take(Sampler::Impl& impl, ProcessTable&& recycle, bool list, std::error_code& ec) {
     ec.clear();
-    if (!impl_->ctx || !impl_->state) { ec = make_error_code(errc::proc_root_unusable); return {}; }
-    auto& pids = impl_->pids;
-    pids.clear();
+    if (!impl.ctx || !impl.state) { ec = make_error_code(errc::proc_root_unusable); return {}; }
+    auto& pids = impl.pids;
     const Instant listed = Instant::now();
-    backend::list_pids(*impl_->ctx, pids, ec);
-    if (ec) return {};
-    std::sort(pids.begin(), pids.end());
-    backend::sampler_begin(*impl_->state, *impl_->ctx, pids);
+    if (list || !impl.sampled) {
+        list = true;
+        pids.clear();
+        backend::list_pids(*impl.ctx, pids, ec);
+        if (ec) { impl.sampled = false; return {}; }
+        std::sort(pids.begin(), pids.end());
+        backend::sampler_begin(*impl.state, *impl.ctx, pids);
+    }
 
     // Rows are reused only from a vector this sampler handed out, and only
     // when they hold nothing but what a sample writes: the identity, the
     // stat group (fill_stat sets or fails every one of its attributes) and
     // read_at. Anything else is reset, so the result is sample()'s.
     std::vector<ProcessInfo> procs = std::move(recycle).release();
-    const bool ours = !procs.empty() && std::find(impl_->issued.begin(), impl_->issued.end(), procs.data()) !=
-                                            impl_->issued.end();
+    const bool ours = !procs.empty() && std::find(impl.issued.begin(), impl.issued.end(), procs.data()) !=
+                                            impl.issued.end();
     if (procs.size() > pids.size()) procs.resize(pids.size());
     for (ProcessInfo& p : procs)
         if (!ours || p.groups_read != Groups(Group::stat)) p = ProcessInfo();
     procs.resize(pids.size());
 
+    auto& kept_pids = impl.next_pids;
+    auto& kept_starts = impl.next_starts;
+    kept_pids.clear();
+    kept_starts.clear();
     std::size_t kept = 0;
     for (std::size_t i = 0; i < pids.size(); ++i) {
         ProcessInfo& p = procs[kept];
         // As System::table: one process that exits (or cannot be allocated
         // for) is left out, never fails the sample. A failed read writes
-        // nothing into the row (sampler_read), which the next process takes.
+        // nothing into the row (sampler_read), which the next process takes;
+        // so does a success for another process under a reused pid, whose
+        // every stat attribute the next success overwrites.
         try {
             const auto at = std::chrono::steady_clock::now();
-            if (backend::sampler_read(*impl_->state, *impl_->ctx, i, pids[i], p)) continue;
+            if (backend::sampler_read(*impl.state, *impl.ctx, i, pids[i], p)) continue;
+            if (!list && p.start_ticks != impl.starts[i]) continue;
             p.read_at.monotonic = at;
             p.read_at.wall = wall_at(listed, at);
+            kept_pids.push_back(pids[i]);
+            kept_starts.push_back(p.start_ticks);
             ++kept;
         } catch (const std::bad_alloc&) {
             p = ProcessInfo();
         }
     }
     procs.resize(kept);
+    // The backend's slot i belongs to pids[i]: when rows were left out,
+    // realign it to the kept ones (closing the descriptors of the others),
+    // so a resample() reads exactly this table's processes.
+    if (kept != pids.size()) backend::sampler_begin(*impl.state, *impl.ctx, kept_pids);
+    pids.swap(kept_pids);
+    impl.starts.swap(kept_starts);
+    impl.sampled = true;
     if (!procs.empty()) {
-        impl_->issued[impl_->next_issued] = procs.data();
-        impl_->next_issued = (impl_->next_issued + 1) % impl_->issued.size();
+        impl.issued[impl.next_issued] = procs.data();
+        impl.next_issued = (impl.next_issued + 1) % impl.issued.size();
     }
     return ProcessTable(std::move(procs), listed);
+}
+
+}  // namespace
+
+ProcessTable Sampler::sample(std::error_code& ec) { return take(*impl_, ProcessTable(), true, ec); }
+
+ProcessTable Sampler::sample(ProcessTable&& recycle, std::error_code& ec) {
+    return take(*impl_, std::move(recycle), true, ec);
+}
+
+ProcessTable Sampler::resample(ProcessTable&& recycle, std::error_code& ec) {
+    return take(*impl_, std::move(recycle), false, ec);
+}
+
+ProcessTable Sampler::resample(ProcessTable&& recycle) {
+    std::error_code ec;
+    ProcessTable t = resample(std::move(recycle), ec);
+    if (ec) throw Error(ec, "process resample");
+    return t;
 }
 
 ProcessTable Sampler::sample() {

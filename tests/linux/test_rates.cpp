@@ -3,7 +3,10 @@
 // the sampler giving what a fresh read gives.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -286,6 +289,94 @@ TEST(RatesFixture, SamplerRecycledRowAfterAFailedRead) {
     EXPECT_EQ(again[1].pid, 30);
     EXPECT_EQ(again[1].name.value(), "gone");
     EXPECT_EQ(again.find(20), nullptr);
+}
+
+// resample(): the processes of the last sample only, re-read without a
+// listing. After the churn, 10 is re-read (its rate exact), 20 (another
+// process under the same pid now) and 30 (gone) are left out and count as
+// disappeared, 40 (new) is not seen; the next sample() finds 20 and 40, and
+// a resample() after it re-reads all three.
+void check_resample(psi::Sampler& sampler, Churned& c) {
+    psi::ProcessTable before = sampler.sample();
+    ASSERT_EQ(before.size(), 3u);
+    std::this_thread::sleep_for(2ms);
+    c.churn();
+    psi::ProcessTable after = sampler.resample();
+    ASSERT_EQ(after.size(), 1u);
+    EXPECT_EQ(after[0].pid, 10);
+    EXPECT_EQ(after[0].utime.value(), psi::TimeSpec::from_ticks(250, 100));
+    EXPECT_TRUE(after[0].read_at.known());
+    EXPECT_LT(before.read_at().monotonic, after.read_at().monotonic);
+    const psi::TableRates r = psi::rates(before, after, 1);
+    ASSERT_EQ(r.processes.size(), 1u);
+    EXPECT_TRUE(r.appeared.empty());
+    EXPECT_EQ(ids(r.disappeared), (std::set<std::pair<int, std::uint64_t>>{{20, 1000}, {30, 1000}}));
+    const double dt = psi::seconds_between(before.find(10)->read_at, after.find(10)->read_at);
+    EXPECT_NEAR(*r.find(10)->cpu_percent.get(), 2.0 / dt * 100.0, 1e-6 * (2.0 / dt * 100.0));
+    // Still only 10: the left-out processes stay out of later resamples.
+    EXPECT_EQ(sampler.resample().size(), 1u);
+    psi::ProcessTable listed = sampler.sample();
+    ASSERT_EQ(listed.size(), 3u);
+    psi::ProcessTable again = sampler.resample(std::move(listed));
+    ASSERT_EQ(again.size(), 3u);
+    EXPECT_EQ(again[0].pid, 10);
+    EXPECT_EQ(again[1].pid, 20);
+    EXPECT_EQ(again[1].start_ticks, 5000u);
+    EXPECT_EQ(again[1].name.value(), "new");
+    EXPECT_EQ(again[2].pid, 40);
+    psi::System sys = psi_test::open_fixture(c.fx);
+    psi::ProcessTable t = sys.table(psi::Group::stat);
+    ASSERT_EQ(t.size(), again.size());
+    for (std::size_t i = 0; i < t.size(); ++i) expect_same_stat_row(again[i], t[i]);
+}
+
+TEST(RatesFixture, ResampleReadsTheSameProcessesOnly) {
+    Churned c;
+    psi::Sampler sampler(psi::Options{.proc_root = c.fx.root()});
+    check_resample(sampler, c);
+    EXPECT_EQ(sampler.open_handles(), 3u);
+}
+
+// Without kept descriptors (a soft limit below the reserve, not raised),
+// every row is opened by pid: the reused pid 20 is still left out, by its
+// start time.
+TEST(RatesFixture, ResampleWithoutDescriptorsChecksTheStart) {
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+        struct rlimit lim{};
+        ::getrlimit(RLIMIT_NOFILE, &lim);
+        lim.rlim_cur = 34;  // keeps none: the reserve is 32, descriptors 0-2 are taken
+        if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) ::_exit(10);
+        {
+            Churned c;
+            psi::Sampler sampler(psi::Options{.proc_root = c.fx.root()}, false);
+            check_resample(sampler, c);
+            if (::testing::Test::HasFailure()) ::_exit(11);
+            if (sampler.open_handles() != 0) ::_exit(12);
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// A row that stops parsing is left out of the resample and of the next.
+TEST(RatesFixture, ResampleAfterAFailedRead) {
+    Churned c;
+    psi::Sampler sampler(psi::Options{.proc_root = c.fx.root()});
+    EXPECT_EQ(sampler.resample().size(), 3u);  // before any sample(): a sample()
+    c.fx.write("20/stat", "garbage");
+    psi::ProcessTable again = sampler.resample();
+    ASSERT_EQ(again.size(), 2u);
+    EXPECT_EQ(again[0].pid, 10);
+    EXPECT_EQ(again[1].pid, 30);
+    c.fx.write("20/stat", psi_test::make_stat(20, "back", StatFields{}));
+    EXPECT_EQ(sampler.resample().size(), 2u);
+    EXPECT_EQ(sampler.open_handles(), 2u);
+    EXPECT_EQ(sampler.sample().size(), 3u);
 }
 
 // A table not from this Sampler, or with more than the stat group, is

@@ -226,6 +226,45 @@ def test_sampler_live(spawn) -> None:  # type: ignore[no-untyped-def]
     assert t2[os.getpid()].args
 
 
+def test_resample_reads_the_same_processes(proc_root: Path) -> None:
+    s = Sampler()
+    t1 = s.sample()
+    time.sleep(0.002)
+    churn(proc_root)
+    t2 = s.resample()
+    # 20 names another process now, 30 is gone, 40 is new: only 10 is re-read.
+    assert sorted(t2) == [10]
+    r = t2.since(t1)
+    assert sorted(r) == [10] and list(r.appeared) == []
+    assert sorted((p.pid, p.jiffies) for p in r.disappeared) == [(20, 1000), (30, 1000)]
+    dt = t2[10].read_monotonic - t1[10].read_monotonic
+    assert r[10].cpu_percent == pytest.approx((200 / HZ) / dt * 100, rel=1e-6)
+    t3 = s.sample()  # lists anew: finds 20's new process and 40
+    assert sorted((p.pid, p.jiffies) for p in t3.values()) == [(10, 1000), (20, 5000), (40, 1000)]
+    t4 = s.resample()
+    assert sorted(t4) == [10, 20, 40] and t4[20].name == "new"
+
+
+def test_resample_live(spawn) -> None:  # type: ignore[no-untyped-def]
+    kids = [spawn([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(3)]
+    s = Sampler()
+    t1 = s.sample()
+    assert all(k.pid in t1 for k in kids)
+    kids[0].kill()
+    kids[0].wait()
+    late = spawn(["sleep", "60"])
+    t2 = s.resample()
+    assert kids[0].pid not in t2 and late.pid not in t2
+    assert set(t2) <= set(t1)
+    for k in kids[1:]:
+        assert t2[k.pid].start_time == Process(k.pid).start_time
+        assert t2[k.pid].ppid == os.getpid()
+    r = t2.since(t1)
+    assert kids[0].pid in {p.pid for p in r.disappeared}
+    assert list(r.appeared) == []
+    assert late.pid in s.sample()
+
+
 def test_sampler_low_fd_limit() -> None:
     # A child with a 64-descriptor hard limit: the sampler keeps few open
     # and still lists every process.

@@ -117,6 +117,12 @@ std::error_code sampler_read(SamplerState& s, Context& ctx, std::size_t index, i
     Slot& slot = s.slots[index];
     if (slot.fd >= 0) {
         ssize_t n = read_stat(slot.fd, s.buf);
+        // In a tree that is not procfs (a fixture or a copy), a removed
+        // process directory leaves the kept file readable: its link count
+        // of 0 stands for procfs's ESRCH (resample() relies on it, having
+        // no listing to drop the pid). procfs itself needs no fstat.
+        struct stat sb{};
+        if (n > 0 && !ctx.trusted_files && (::fstat(slot.fd, &sb) != 0 || sb.st_nlink == 0)) n = -1;
         if (n > 0) {
             auto st = linux_proc::parse_stat(std::string_view(s.buf, static_cast<std::size_t>(n)));
             // Same start: the same process (a fixture tree's file can be
