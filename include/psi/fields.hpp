@@ -118,6 +118,9 @@ inline constexpr SortOrder up = SortOrder::ascending, down = SortOrder::descendi
 inline constexpr bool member = false, derived = true;
 inline constexpr bool py = true, no_py = false;
 inline constexpr Groups stat = Group::stat, creds_names = Group::creds | Group::names;
+// The faults: the stat line on Linux, so a stat read includes usage there;
+// a record of their own on Solaris (Group::usage).
+inline constexpr Groups stat_usage = Group::stat | Group::usage;
 inline constexpr Groups owner_names = Group::owner | Group::names, stat_names = Group::stat | Group::names;
 // -- w-status: the status group's names --
 inline constexpr Groups status_names = Group::status | Group::names;
@@ -252,10 +255,10 @@ inline constexpr AttrInfo table[] = {
     {AttrId::label, "label", G(Group::label), {}, T::text, U::none, lin, up, member, py,
      "security label (LSM context, /proc/PID/attr/current)", PSI_REG_DEPTH(label)},
     // -- w-status: stat extras and the status group --
-    {AttrId::minor_faults, "minor_faults", stat, {}, T::unsigned_, U::none, lin_mac, down, member, py,
-     "page faults that needed no disk read (stat 10)", PSI_REG_MEMBER(minor_faults)},
-    {AttrId::major_faults, "major_faults", stat, {}, T::unsigned_, U::none, lin_mac, down, member, py,
-     "page faults that read from disk (stat 12)", PSI_REG_MEMBER(major_faults)},
+    {AttrId::minor_faults, "minor_faults", stat_usage, {}, T::unsigned_, U::none, all, down, member, py,
+     "page faults that needed no disk read (Linux: stat 10; Solaris: usage pr_minf)", PSI_REG_MEMBER(minor_faults)},
+    {AttrId::major_faults, "major_faults", stat_usage, {}, T::unsigned_, U::none, all, down, member, py,
+     "page faults that read from disk (Linux: stat 12; Solaris: usage pr_majf)", PSI_REG_MEMBER(major_faults)},
     {AttrId::children_minor_faults, "children_minor_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
      "minor faults of its waited-for children (stat 11)", PSI_REG_MEMBER(children_minor_faults)},
     {AttrId::children_major_faults, "children_major_faults", stat, {}, T::unsigned_, U::none, lin, down, member, py,
@@ -360,7 +363,8 @@ const AttrInfo* find_attribute(std::string_view name) noexcept;
 inline constexpr Group all_group_list[] = {Group::stat,   Group::memory, Group::owner,  Group::creds, Group::args,
                                            Group::env,    Group::exe,    Group::cwd,    Group::names, Group::wchan,
                                            Group::status, Group::io,     Group::fds,    Group::smaps, Group::oom,
-                                           Group::limits, Group::cgroup, Group::ns,     Group::label};
+                                           Group::limits, Group::cgroup, Group::ns,     Group::label,
+                                           Group::usage};
 std::string_view group_name(Group g) noexcept;
 std::optional<Group> parse_group(std::string_view name) noexcept;
 // "stat|memory"; empty for no group.
@@ -376,6 +380,8 @@ Groups backend_groups(Groups wanted, Groups have) noexcept;
 // The groups whose attributes a System::process(pid, wanted) snapshot
 // holds: wanted, stat (the core always reads it: identity), and owner when
 // names or creds is in it (names pulls owner in; creds gives its ids).
+// A platform's stat read may hold more at no cost (Group::usage, the
+// faults, on Linux and macOS); a snapshot's groups_read is exact.
 Groups served_groups(Groups wanted) noexcept;
 
 }  // namespace psi

@@ -43,10 +43,15 @@ enum class Group : std::uint32_t {
     cgroup = 1u << 16,  // cgroup path, container id and runtime (Linux: cgroup)
     ns = 1u << 17,      // namespace inodes (Linux: readlink ns/*)
     label = 1u << 18,   // security label (Linux: attr/current)
+    usage = 1u << 19,   // minor_faults major_faults. Linux and macOS read them
+                        // with stat (stat 10/12; proc_pidinfo task info), so
+                        // a stat read includes usage there at no cost; Solaris
+                        // reads /proc/PID/usage (prusage_t), a record of its
+                        // own that only a request for usage pays for.
 };
 
 // Every group bit.
-inline constexpr std::uint32_t kGroupMask = (1u << 19) - 1;
+inline constexpr std::uint32_t kGroupMask = (1u << 20) - 1;
 
 // A set of groups. Constexpr bit operations so presets can be constants.
 class Groups {

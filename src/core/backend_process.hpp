@@ -99,6 +99,14 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Ide
 // sets out.pid, out.start_ticks, out.is_kernel_thread or out.groups_read.
 bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, ProcessInfo& out);
 
+// The groups a stat read of this context fills as well, at no further cost:
+// the core adds them to every read (and sample) that includes stat, so a
+// row never reads them again lazily. Linux and macOS: usage (the faults are
+// in the stat line, in proc_pidinfo's task info); Solaris: usage for an lwp
+// row (its stat reads lwpusage), none for a process row (its usage is a
+// record of its own).
+Groups stat_includes(const Context& ctx) noexcept;
+
 // Start ticks of `pid` (the cheapest identity probe), or no_such_process.
 // With `expect`, a process that can no longer show its start but is still
 // the one that had it reports *expect (Solaris zeroes a zombie's pr_start,

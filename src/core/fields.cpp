@@ -30,7 +30,7 @@ static_assert(groups_in_bit_order(), "all_group_list must list every Group in bi
 
 constexpr std::string_view kGroupNames[] = {"stat",   "memory", "owner", "creds", "args",  "env",    "exe",
                                             "cwd",    "names",  "wchan", "status", "io",   "fds",    "smaps",
-                                            "oom",    "limits", "cgroup", "ns",    "label"};
+                                            "oom",    "limits", "cgroup", "ns",    "label", "usage"};
 static_assert(std::size(kGroupNames) == std::size(all_group_list));
 
 struct NameEntry {

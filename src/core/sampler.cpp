@@ -73,6 +73,9 @@ ProcessTable take(Sampler::Impl& impl, ProcessTable&& recycle, bool list, std::e
         backend::sampler_begin(*impl.state, *impl.ctx, pids);
     }
 
+    // A row holds the stat group and what a stat read fills as well (the
+    // faults, Group::usage, on Linux and macOS), as System::table's rows.
+    const Groups sampled = Groups(Group::stat) | backend::stat_includes(*impl.ctx);
     // Rows are reused only from a vector this sampler handed out, and only
     // when they hold nothing but what a sample writes: the identity, the
     // stat group (fill_stat sets or fails every one of its attributes) and
@@ -82,7 +85,7 @@ ProcessTable take(Sampler::Impl& impl, ProcessTable&& recycle, bool list, std::e
                                             impl.issued.end();
     if (procs.size() > pids.size()) procs.resize(pids.size());
     for (ProcessInfo& p : procs)
-        if (!ours || p.groups_read != Groups(Group::stat)) p = ProcessInfo();
+        if (!ours || p.groups_read != sampled) p = ProcessInfo();
     procs.resize(pids.size());
 
     auto& kept_pids = impl.next_pids;
@@ -101,6 +104,7 @@ ProcessTable take(Sampler::Impl& impl, ProcessTable&& recycle, bool list, std::e
             const auto at = std::chrono::steady_clock::now();
             if (backend::sampler_read(*impl.state, *impl.ctx, i, pids[i], p)) continue;
             if (!list && p.start_ticks != impl.starts[i]) continue;
+            p.groups_read |= sampled;
             p.read_at.monotonic = at;
             p.read_at.wall = wall_at(listed, at);
             kept_pids.push_back(pids[i]);

@@ -12,8 +12,9 @@ void mark_status_attrs_unimplemented(ProcessInfo& p, Groups groups) {
         ((attrs.status() == AttrStatus::not_read ? attrs.fail(AttrStatus::not_implemented) : void()), ...);
     };
     if (groups.has(Group::stat))
-        unset(p.minor_faults, p.major_faults, p.children_minor_faults, p.children_major_faults, p.children_utime,
-              p.children_stime, p.start_code, p.end_code);
+        unset(p.children_minor_faults, p.children_major_faults, p.children_utime, p.children_stime, p.start_code,
+              p.end_code);
+    if (groups.has(Group::usage)) unset(p.minor_faults, p.major_faults);
     if (groups.has(Group::status))
         unset(p.depth().voluntary_ctxt_switches, p.depth().involuntary_ctxt_switches, p.depth().rss_peak, p.depth().vsz_peak, p.depth().swap, p.depth().rss_anon,
               p.depth().rss_file, p.depth().rss_shmem, p.depth().data_size, p.depth().stack_size, p.depth().text_size, p.depth().lib_size, p.depth().page_tables, p.depth().suid,

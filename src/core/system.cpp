@@ -69,6 +69,10 @@ bool valid_pid(std::int64_t pid) { return pid >= 0 && pid <= INT_MAX; }
 // process is no_such_process before anything is written to `out`.
 std::error_code read_checked(backend::Context& ctx, int pid, Groups groups, ProcessInfo& out,
                              const std::uint64_t* expect) {
+    // What a stat read fills as well (backend::stat_includes: the faults on
+    // Linux and macOS) is read with stat, whichever of them was asked for.
+    const Groups with_stat = backend::stat_includes(ctx);
+    if (groups.has(Group::stat) || !(groups & with_stat).empty()) groups |= Groups(Group::stat) | with_stat;
     // Rates divide by the interval between two stat reads: stamp the row
     // right before its stat is read (identify reads it on Linux).
     const Instant at = groups.has(Group::stat) ? Instant::now() : Instant{};

@@ -83,7 +83,7 @@ TEST(Registry, EveryGroupHasAName) {
     EXPECT_EQ(all, psi::groups::every);
     EXPECT_EQ(psi::groups_text(psi::groups::all), "stat|memory|owner|creds|args|env|exe|cwd|names|wchan");
     EXPECT_EQ(psi::groups_text(psi::groups::every - psi::groups::all),
-              "status|io|fds|smaps|oom|limits|cgroup|ns|label");
+              "status|io|fds|smaps|oom|limits|cgroup|ns|label|usage");
     EXPECT_EQ(psi::groups_text(Group::names | Group::owner), "owner|names");
     EXPECT_EQ(psi::groups_text(psi::groups::none), "");
     EXPECT_EQ(psi::parse_group("Stat"), std::nullopt);

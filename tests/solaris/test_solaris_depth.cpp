@@ -15,15 +15,25 @@
 #include "solaris_tree_fixture.hpp"
 
 // -- x-solaris: process depth from usage, status and fd/ (issue 12) --
-// A process row has no faults (usage is not read for the stat group: it
-// would be a third record on every row), context switches come with the
-// status group (usage), the children's times
-// from pstatus pr_cutime/pr_cstime, num_fds from the entries of fd/.
+// A process row's faults come with the usage group (a stat read does not
+// include it: usage would be a third record on every row of a default
+// table), context switches with the status group (usage too, read once),
+// the children's times from pstatus pr_cutime/pr_cstime, num_fds from the
+// entries of fd/.
 TEST_F(SolarisTree, UsageCountersAndFds) {
     psi::System s = sys();
     auto p = s.process(1234, psi::Group::stat);
-    EXPECT_EQ(p.minor_faults.status(), psi::AttrStatus::not_implemented);
-    EXPECT_EQ(p.major_faults.status(), psi::AttrStatus::not_implemented);
+    EXPECT_EQ(p.minor_faults.status(), psi::AttrStatus::not_read);
+    EXPECT_EQ(p.major_faults.status(), psi::AttrStatus::not_read);
+    EXPECT_FALSE(p.groups_read.has(psi::Group::usage));
+    auto u = s.process(1234, psi::Group::usage);
+    EXPECT_TRUE(u.groups_read.has(psi::Group::usage));
+    EXPECT_EQ(u.minor_faults.value(), 123401u);  // usage pr_minf
+    EXPECT_EQ(u.major_faults.value(), 123402u);  // usage pr_majf
+    // Asked for both, usage is read once and serves both groups.
+    auto both = s.process(1300, psi::Group::usage | psi::Group::status);
+    EXPECT_EQ(both.minor_faults.value(), 130001u);
+    EXPECT_EQ(both.depth().voluntary_ctxt_switches.value(), 130003u);
     EXPECT_EQ(p.children_utime.value(), psi::TimeSpec(7, 125000000));
     EXPECT_EQ(p.children_stime.value(), psi::TimeSpec(3, 5));
     EXPECT_EQ(p.depth().voluntary_ctxt_switches.status(), psi::AttrStatus::not_read);
@@ -37,12 +47,19 @@ TEST_F(SolarisTree, UsageCountersAndFds) {
     EXPECT_EQ(q.depth().io_counters.status(), psi::AttrStatus::not_implemented);
     EXPECT_EQ(q.depth().rss_peak.status(), psi::AttrStatus::not_implemented);
     // sched has an empty fd/ and its own usage.
-    auto sched = s.process(0, psi::Group::stat | psi::Group::fds);
+    auto sched = s.process(0, psi::Group::stat | psi::Group::fds | psi::Group::usage);
     EXPECT_EQ(sched.depth().num_fds.value(), 0u);
-    EXPECT_EQ(sched.minor_faults.status(), psi::AttrStatus::not_implemented);
+    EXPECT_EQ(sched.minor_faults.value(), 1u);
     // A zombie without a usage record: not available, and still a row.
-    auto z = s.process(77, psi::Group::stat | psi::Group::status);
+    auto z = s.process(77, psi::Group::stat | psi::Group::status | psi::Group::usage);
     EXPECT_EQ(z.depth().involuntary_ctxt_switches.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(z.minor_faults.status(), psi::AttrStatus::not_available);
+    // A table that asks for the faults reads usage for every row; the
+    // default one (stat, no usage) for none.
+    psi::ProcessTable t = s.table(psi::Group::stat | psi::Group::usage);
+    ASSERT_NE(t.find(1234), nullptr);
+    EXPECT_EQ(t.find(1234)->minor_faults.value(), 123401u);
+    EXPECT_EQ(s.table(psi::groups::ps).find(1234)->minor_faults.status(), psi::AttrStatus::not_read);
 }
 
 // A short usage record is unreadable (not a parse of garbage); a usage
@@ -50,8 +67,9 @@ TEST_F(SolarisTree, UsageCountersAndFds) {
 TEST_F(SolarisTree, ShortOrVanishedUsage) {
     psi::System s = sys();
     ASSERT_EQ(::truncate((root + "/1234/usage").c_str(), 400), 0);
-    auto p = s.process(1234, psi::Group::stat | psi::Group::status);
+    auto p = s.process(1234, psi::Group::stat | psi::Group::status | psi::Group::usage);
     EXPECT_EQ(p.depth().voluntary_ctxt_switches.status(), psi::AttrStatus::not_available);
+    EXPECT_EQ(p.minor_faults.status(), psi::AttrStatus::not_available);
     EXPECT_TRUE(p.utime.ok());
     ::unlink((root + "/1300/usage").c_str());
     auto q = s.process(1300, psi::Group::status);  // psinfo still there: the process is
@@ -120,6 +138,8 @@ TEST_F(SolarisLwps, TwoLwps) {
     EXPECT_EQ(rows[1].stime.value(), psi::TimeSpec(1, 202 + 300));
     EXPECT_EQ(rows[0].minor_faults.value(), 123411u);
     EXPECT_EQ(rows[1].major_faults.value(), 123422u);
+    // An lwp's stat read includes its faults (it reads lwpusage anyway).
+    EXPECT_TRUE(rows[0].groups_read.has(psi::Group::usage));
     EXPECT_EQ(rows[1].depth().voluntary_ctxt_switches.value(), 123423u);
     EXPECT_EQ(rows[1].depth().involuntary_ctxt_switches.value(), 123424u);
     // The process's: parent, ids, lwp count.

@@ -182,6 +182,9 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t*, Identity& 
     return {};
 }
 
+// The faults (Group::usage) are fields 10 and 12 of the stat line: proc(5).
+Groups stat_includes(const Context&) noexcept { return Group::usage; }
+
 bool read_groups(Context& ctx, int pid, Groups groups, const Identity& id, ProcessInfo& out) {
     const detail::ProcessKind& kind = id.kind;
     // First, while ctx.buf still holds the stat line identify parsed.

@@ -307,6 +307,10 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Ide
     return {};
 }
 
+// The faults (Group::usage) come with the task info the stat group reads
+// (fill_task: pti_faults, pti_pageins).
+Groups stat_includes(const Context&) noexcept { return Group::usage; }
+
 bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, ProcessInfo& out) {
     // x-macos: in a thread context (open_tasks) `id_pid` is a thread id;
     // everything but the thread's own stat values is its process's.

@@ -214,6 +214,12 @@ std::error_code identify(Context& ctx, int pid, const std::uint64_t* expect, Ide
     return {};
 }
 
+// An lwp row's stat group reads lwpusage, which holds its faults; a
+// process's faults are in /proc/PID/usage, which only Group::usage reads.
+Groups stat_includes(const Context& ctx) noexcept {
+    return ctx.tasks_pid >= 0 ? Groups(Group::usage) : Groups();
+}
+
 bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, ProcessInfo& out) {
     // psinfo: identify's (a process), or the process's, kept by open_tasks
     // (an lwp). The groups other than stat and status are process-wide and
@@ -225,10 +231,11 @@ bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, Pr
     const int pid = lwp ? ctx.tasks_pid : id_pid;
 
     bool maybe_gone = false;
-    // -- x-solaris: prusage_t (issue 12; lwpusage for an lwp). A process
-    // row's stat group does not read it: the faults would cost a third
-    // record on every row of the default table (docs/solaris.md, "Cost of
-    // the stat group"), so they are not implemented there. An lwp row reads
+    // -- x-solaris: prusage_t (issue 12; lwpusage for an lwp), read at most
+    // once per call. A process row reads usage only for Group::usage (the
+    // faults) and Group::status (the context switches): in the stat group
+    // it would be a third record on every row of a default table
+    // (docs/solaris.md, "The usage group"). An lwp row's stat reads
     // lwpusage for its times anyway, and takes its faults from it.
     sp::UsageRead usage;
     char usage_path[posix::kPathMax];
@@ -241,10 +248,11 @@ bool read_groups(Context& ctx, int id_pid, Groups groups, const Identity& id, Pr
                                          {{&out.minor_faults, &sp::Prusage::minf}, {&out.major_faults, &sp::Prusage::majf}});
         } else {
             maybe_gone |= fill_stat(ctx, pid, *ps, kind, out);
-            out.minor_faults.fail(AttrStatus::not_implemented);
-            out.major_faults.fail(AttrStatus::not_implemented);
         }
     }
+    if (groups.has(Group::usage) && !lwp)
+        maybe_gone |= sp::fill_usage(sp::read_usage(ctx, usage_path, usage), kind,
+                                     {{&out.minor_faults, &sp::Prusage::minf}, {&out.major_faults, &sp::Prusage::majf}});
     if (groups.has(Group::status))
         maybe_gone |= sp::fill_usage(sp::read_usage(ctx, usage_path, usage), kind,
                                      {{&out.depth().voluntary_ctxt_switches, &sp::Prusage::vctx},
