@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 #include "proc_fixture.hpp"
 #include "psi/psi.hpp"
@@ -84,6 +85,10 @@ void read_everything(psi::System& sys) {
     psi::ProcessTable s = sampler.sample(ec);
     const psi::TableRates r = psi::rates(t, s, 1);
     for (const auto& row : r.processes) (void)row.cpu_percent.value_or(0);
+    // resample(): the sample's processes again, through the same kept
+    // descriptor and into the sample's own rows (no listing).
+    const psi::ProcessTable again = sampler.resample(std::move(s), ec);
+    for (const auto& row : psi::rates(t, again, 1).processes) (void)row.cpu_percent.value_or(0);
 }
 
 }  // namespace
