@@ -247,6 +247,14 @@ void expect_same_stat_row(const psi::ProcessInfo& a, const psi::ProcessInfo& b) 
     EXPECT_EQ(a.args.status(), AttrStatus::not_read);
 }
 
+// Every row of `got` against a fresh stat table of the same tree.
+void expect_same_as_fresh(ProcFixture& fx, const psi::ProcessTable& got) {
+    psi::System sys = psi_test::open_fixture(fx);
+    psi::ProcessTable t = sys.table(psi::Group::stat);
+    ASSERT_EQ(t.size(), got.size());
+    for (std::size_t i = 0; i < t.size(); ++i) expect_same_stat_row(got[i], t[i]);
+}
+
 // A recycled table's rows are overwritten in place: after a pid reuse, a
 // process gone and one come, each row holds its own process (the fixture's
 // known values) and nothing of the row's earlier occupant.
@@ -270,10 +278,7 @@ TEST(RatesFixture, SamplerRecycledRowsHoldTheirOwnProcess) {
     EXPECT_EQ(again[2].name.value(), "came");
     EXPECT_EQ(again.find(30), nullptr);
     EXPECT_TRUE(again[2].read_at.known());
-    psi::System sys = psi_test::open_fixture(c.fx);
-    psi::ProcessTable t = sys.table(psi::Group::stat);
-    ASSERT_EQ(t.size(), again.size());
-    for (std::size_t i = 0; i < t.size(); ++i) expect_same_stat_row(again[i], t[i]);
+    expect_same_as_fresh(c.fx, again);
 }
 
 // A process whose stat cannot be read any more is left out, and the row it
@@ -324,10 +329,7 @@ void check_resample(psi::Sampler& sampler, Churned& c) {
     EXPECT_EQ(again[1].start_ticks, 5000u);
     EXPECT_EQ(again[1].name.value(), "new");
     EXPECT_EQ(again[2].pid, 40);
-    psi::System sys = psi_test::open_fixture(c.fx);
-    psi::ProcessTable t = sys.table(psi::Group::stat);
-    ASSERT_EQ(t.size(), again.size());
-    for (std::size_t i = 0; i < t.size(); ++i) expect_same_stat_row(again[i], t[i]);
+    expect_same_as_fresh(c.fx, again);
 }
 
 TEST(RatesFixture, ResampleReadsTheSameProcessesOnly) {

@@ -15,7 +15,7 @@ import textwrap
 import threading
 import time
 from pathlib import Path
-from typing import Iterator, List, Tuple
+from typing import Callable, Iterator, List, Tuple
 
 import pytest
 
@@ -208,13 +208,21 @@ def test_sampler_same_as_fresh(proc_root: Path) -> None:
     assert s.open_handles == 3
 
 
-def test_sampler_live(spawn) -> None:  # type: ignore[no-untyped-def]
+def sample_then_kill_one(
+    spawn: Callable[..., "subprocess.Popen[bytes]"],
+) -> Tuple[List["subprocess.Popen[bytes]"], Sampler, ProcessTable]:
+    """Three sleeping children sampled, then the first killed and reaped."""
     kids = [spawn([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(3)]
     s = Sampler()
     t1 = s.sample()
     assert all(k.pid in t1 for k in kids)
     kids[0].kill()
     kids[0].wait()
+    return kids, s, t1
+
+
+def test_sampler_live(spawn) -> None:  # type: ignore[no-untyped-def]
+    kids, s, t1 = sample_then_kill_one(spawn)
     t2 = s.sample()
     assert kids[0].pid not in t2
     assert kids[1].pid in t2 and t2[kids[1].pid].ppid == os.getpid()
@@ -246,12 +254,7 @@ def test_resample_reads_the_same_processes(proc_root: Path) -> None:
 
 
 def test_resample_live(spawn) -> None:  # type: ignore[no-untyped-def]
-    kids = [spawn([sys.executable, "-c", "import time; time.sleep(60)"]) for _ in range(3)]
-    s = Sampler()
-    t1 = s.sample()
-    assert all(k.pid in t1 for k in kids)
-    kids[0].kill()
-    kids[0].wait()
+    kids, s, t1 = sample_then_kill_one(spawn)
     late = spawn(["sleep", "60"])
     t2 = s.resample()
     assert kids[0].pid not in t2 and late.pid not in t2
