@@ -11,7 +11,7 @@ from typing import List
 
 import pytest
 
-from .psips_compare import assert_like_ps, assert_like_ps_in_pty, clean_env, proc_pids, run
+from .psips_compare import assert_like_ps, assert_like_ps_in_pty, clean_env, proc_pids, ps_and_ours, run
 
 pytestmark = pytest.mark.usefixtures("procps", "many_processes")
 
@@ -140,8 +140,7 @@ def test_unix_long_variants(psi_ps: str, many_processes: List[int], letters: str
     """-l with -y (rss in place of flags and addr), -j or -F, byte for byte,
     WCHAN included: kthreadd and sleepers stay in one kernel function."""
     sel = ["-p", ",".join(str(p) for p in [2, *many_processes[:20]])]
-    ours, _ = run([psi_ps, letters, *sel], clean_env())
-    theirs, _ = run(["ps", letters, *sel], clean_env())
+    theirs, ours = ps_and_ours(psi_ps, [letters, *sel])
     assert len(theirs.splitlines()) == 22
     assert ours == theirs
 
@@ -149,8 +148,7 @@ def test_unix_long_variants(psi_ps: str, many_processes: List[int], letters: str
 def test_bsd_long_format(psi_ps: str, many_processes: List[int]) -> None:
     """BSD l with a pid list, byte for byte (WCHAN included)."""
     sel = ["-p", ",".join(str(p) for p in [2, *many_processes[:20]])]
-    ours, _ = run([psi_ps, "l", *sel], clean_env())
-    theirs, _ = run(["ps", "l", *sel], clean_env())
+    theirs, ours = ps_and_ours(psi_ps, ["l", *sel])
     assert len(theirs.splitlines()) == 22
     assert b" hrtime " in theirs  # the sleepers' WCHAN, cut to its column
     assert ours == theirs
@@ -191,8 +189,7 @@ def test_long_format(psi_ps: str, many_processes: List[int]) -> None:
     """-l byte for byte, WCHAN included (kthreadd's "kthrea", the sleepers'
     "hrtime": functions they stay in)."""
     sel = ["-p", ",".join(str(p) for p in [2, *many_processes[:20]])]  # processes that do not change
-    ours, _ = run([psi_ps, "-l", *sel], clean_env())
-    theirs, _ = run(["ps", "-l", *sel], clean_env())
+    theirs, ours = ps_and_ours(psi_ps, ["-l", *sel])
     assert len(theirs.splitlines()) == 22
     assert ours == theirs
 
