@@ -33,8 +33,9 @@ py::list thread_list(PyProcess& p, py::handle attrs) {
 }
 
 // Fills a dict tid -> thread snapshot: the threads of `pid`, or of every
-// process when pid is None (a process that exits meanwhile is left out,
-// like a thread that ends). Returns nothing; errors raise.
+// process when pid is None (System::thread_table: a process that exits
+// meanwhile, or whose threads cannot be listed, is left out, like a thread
+// that ends). Returns nothing; errors raise.
 void fill_thread_table(py::dict target, py::handle pid_obj, py::handle attrs) {
     const psi::Groups groups = thread_groups(attrs);
     SystemPtr sys = shared_system(current_proc_root());
@@ -45,15 +46,7 @@ void fill_thread_table(py::dict target, py::handle pid_obj, py::handle attrs) {
         rows = read_threads(sys, pid, groups);
     } else {
         std::error_code ec;
-        with_system(*sys, [&](psi::System& s) {
-            std::vector<int> pids = s.pids(ec);
-            for (int pid : pids) {
-                if (ec) return;
-                std::vector<psi::ProcessInfo> ts = s.threads(pid, groups, ec);
-                if (ec == psi::errc::no_such_process) ec.clear();
-                for (auto& t : ts) rows.push_back(std::move(t));
-            }
-        });
+        rows = with_system(*sys, [&](psi::System& s) { return s.thread_table(groups, ec); });
         if (ec) raise_error(ec, "threads: " + ec.message());
     }
     for (psi::ProcessInfo& info : rows) {

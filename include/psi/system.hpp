@@ -185,6 +185,14 @@ public:
     // (macOS before 10.14, which lacks PROC_PIDTHREADID64INFO).
     std::vector<ProcessInfo> threads(std::int64_t pid, Groups groups = groups::ps);
     std::vector<ProcessInfo> threads(std::int64_t pid, Groups groups, std::error_code& ec);
+    // Every thread of every process: processes in pid order, each one's
+    // threads as threads(pid) orders them. A process that exits meanwhile,
+    // or whose threads cannot be listed (insufficient_privs; a macOS zombie,
+    // which has no task left), is left out: no single process fails the
+    // table. Fails only when the pid listing fails, or with
+    // attr_not_implemented where the backend lists no threads.
+    std::vector<ProcessInfo> thread_table(Groups groups = groups::ps);
+    std::vector<ProcessInfo> thread_table(Groups groups, std::error_code& ec);
 
     // True while the same process (pid and start) lives; zombies included.
     bool exists(const ProcessInfo& proc);

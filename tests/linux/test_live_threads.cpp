@@ -38,6 +38,9 @@ TEST(LiveThreads, OwnNamedThreads) {
 
     psi::System sys;
     std::vector<psi::ProcessInfo> ts = sys.threads(::getpid(), psi::groups::ps);
+    // thread_table: the same threads among every process's, each row a
+    // thread's (tid set), processes in pid order.
+    std::vector<psi::ProcessInfo> all = sys.thread_table(Group::stat);
     stop = true;
     for (auto& t : threads) t.join();
 
@@ -54,6 +57,15 @@ TEST(LiveThreads, OwnNamedThreads) {
         EXPECT_EQ(it->name.value(), "psi-live" + std::to_string(i));
         EXPECT_EQ(it->euid.value(), ::geteuid());
     }
+    std::vector<int> own;
+    for (const auto& t : all) {
+        ASSERT_NE(t.tid, 0) << "pid " << t.pid;
+        if (t.pid == ::getpid()) own.push_back(t.tid);
+    }
+    EXPECT_TRUE(std::is_sorted(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.pid < b.pid; }));
+    for (int tid : tids) EXPECT_NE(std::find(own.begin(), own.end(), tid), own.end()) << "thread " << tid;
+    EXPECT_EQ(own.front(), ::getpid());
+    EXPECT_GT(all.size(), own.size());  // pid 1's threads at least
     // Ended threads are gone. join() returns when the kernel clears the
     // thread's tid word (CLONE_CHILD_CLEARTID, in the exit path's
     // mm_release), which is before the task is unhashed from

@@ -107,6 +107,37 @@ TEST(FixtureThreads, GoneThreadAndGoneProcess) {
     EXPECT_EQ(ec, psi::errc::invalid_argument);
 }
 
+// System::thread_table: every process's threads, in pid order. A process
+// whose threads cannot be listed (here: no task directory, as when it was
+// reaped between the pid listing and the task listing) is left out; the
+// table does not fail.
+TEST(FixtureThreads, ThreadTableOfEveryProcess) {
+    ProcFixture fx;
+    StatFields single;
+    fx.add_process(120, "single", single);
+    fx.mkdir("120/task");
+    fx.mkdir("120/task/120");
+    fx.write("120/task/120/stat", make_stat(120, "single", single));
+    fx.add_process(200, "taskless");  // no task/ directory
+    add_threaded(fx);
+    psi::System sys = psi_test::open_fixture(fx);
+    std::error_code ec;
+    std::vector<psi::ProcessInfo> all = sys.thread_table(Group::stat, ec);
+    ASSERT_FALSE(ec) << ec.message();
+    std::vector<std::pair<int, int>> ids;
+    for (const auto& t : all) ids.emplace_back(t.pid, t.tid);
+    const std::vector<std::pair<int, int>> want = {{120, 120}, {300, 300}, {300, 301}};
+    EXPECT_EQ(ids, want);
+    ASSERT_EQ(all.size(), 3u);
+    EXPECT_EQ(all[2].name.value(), "worker #1");  // the thread's own record
+    EXPECT_EQ(all[2].start_ticks, 1200u);
+    // The throwing form returns the same rows.
+    EXPECT_EQ(sys.thread_table(Group::stat).size(), 3u);
+    // A thread that ends before its read is left out too.
+    std::remove(fx.path("300/task/301/stat").c_str());
+    EXPECT_EQ(sys.thread_table(Group::stat).size(), 2u);
+}
+
 }  // namespace
 
 namespace {
