@@ -141,6 +141,24 @@ def test_table_from_fixture(proc_root: Path) -> None:
     assert p.rss == 1280 * PAGE
 
 
+def test_thread_table_leaves_out_processes_without_tasks(proc_root: Path) -> None:
+    # 1234 gets two tasks; 2 and 4321 have no task/ directory (as if reaped
+    # between the listings), 999 no readable stat: left out, not raised.
+    task = proc_root / "1234" / "task"
+    task.mkdir()
+    (task / "1234").mkdir()
+    (task / "1234" / "stat").write_text((proc_root / "1234" / "stat").read_text())
+    (task / "1240").mkdir()
+    (task / "1240" / "stat").write_text(stat_line(1240, "worker", "R", ppid=1, num_threads=3, starttime=5100))
+    every = psi.process.ThreadTable()
+    assert every.tids == (1234, 1240)
+    assert every[1240].pid == 1234 and every[1240].name == "worker"
+    assert every[1240].status == psi.process.PROC_STATUS_RUNNING
+    assert every[1234].name == "x) (y"
+    with pytest.raises(psi.NoSuchProcessError):
+        psi.process.ThreadTable(4321)
+
+
 def test_refresh_notices_pid_reuse(proc_root: Path) -> None:
     p = Process(1234)
     stat = proc_root / "1234" / "stat"
