@@ -69,6 +69,9 @@ def parse_args(argv: Optional[list[str]] = None) -> argparse.Namespace:
     p.add_argument("--depth-io", action="store_true",
                    help="instead: per-process cost of the io, fds, smaps, oom and limits groups alone, "
                         "next to psutil's calls (bench/depth_io.py)")
+    p.add_argument("--thread-listing", action="store_true",
+                   help="instead: thread listings (psi-ps -L, thread_list()) against ps, psutil and the floor "
+                        "(bench/threads.py; 1,000 and 10,000 threads)")
     args = p.parse_args(argv)
     if args.big:
         args.procs = "1000,10000"
@@ -290,6 +293,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         forward = ["--procs", procs, "--rounds", str(args.rounds), "--build-dir", str(args.build_dir),
                    "--jobs", str(args.jobs)] + (["--no-build"] if args.no_build else [])
         return resample.main(forward + (["--verbose"] if args.verbose else []))
+    if args.thread_listing:
+        import threads
+
+        forward = ["--rounds", str(min(args.rounds, 11)), "--build-dir", str(args.build_dir), "--ps", args.ps]
+        forward += (["--psi-ps", args.psi_ps] if args.psi_ps else []) + (["--no-build"] if args.no_build else [])
+        return threads.main(forward + (["--verbose"] if args.verbose else []))
     if args.depth_io:  # -- w-io --
         import depth_io
 
