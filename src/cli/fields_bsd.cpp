@@ -3,7 +3,7 @@
 // procps checks bsd_c_option, user_is_number and include_dead_children in
 // the print functions of the columns concerned, every cell. psi-ps instead
 // swaps a variant FieldDef (same name, header and width) into the format
-// once per listing (format.cpp apply_modifiers), so the rows of a listing
+// once per listing (format.cpp effective_format), so the rows of a listing
 // without these letters cost exactly what they did.
 #include <deque>
 #include <initializer_list>

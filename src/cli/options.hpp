@@ -67,7 +67,7 @@ struct Request {
     // A BSD word was given: its format letter (u, j, l, v, s), or 'b' for
     // the plain BSD format (pid,tname,stat,bsdtime,args); 0 for none.
     char bsd_format = 0;
-    // -- x-bsd: modifiers of the columns (format.cpp apply_modifiers swaps
+    // -- x-bsd: modifiers of the columns (format.cpp effective_format swaps
     // in a variant field, so rows cost nothing more) --
     bool bsd_c = false;              // c: args/cmd/command show the name
     bool numeric_ids = false;        // n: user/group names as ids, WCHAN right-aligned

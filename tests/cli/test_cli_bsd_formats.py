@@ -49,7 +49,8 @@ def _pids(many: List[int], n: int = 12) -> str:
     [["v"], ["s"], ["c"], ["n"], ["vn"], ["sc"], ["uc"], ["un"], ["jn"], ["ln"], ["vc"], ["cf"], ["ce"],
      ["c", "-o", "pid,args,cmd,command,comm"], ["vv"], ["n", "-o", "pid,user,ruser,group,rgroup,fuser,fgroup"],
      ["n", "-o", "euser,egroup,uname,uid_hack,wchan,pid"], ["n", "-o", "pid,wchan"],
-     ["-o", "pid,m_trs,m_drs,sig_block,sig_catch,sig_ignore,sig_pend"], ["v", "-L"], ["s", "-T"], ["s", "m"]],
+     ["-o", "pid,m_trs,m_drs,sig_block,sig_catch,sig_ignore,sig_pend"], ["v", "-L"], ["s", "-T"], ["s", "m"],
+     ["-O", "rss", "n"], ["-O", "user", "c"], ["--rows", "3", "v"], ["-v"], ["-n", "-o", "user,pid"], ["-vn"]],
 )
 def test_bsd_letters_byte_for_byte(psi_ps: str, many_processes: List[int], words: List[str]) -> None:
     """v (virtual memory), s (signals), c (command name), n (numeric ids,
