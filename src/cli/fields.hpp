@@ -148,6 +148,10 @@ std::span<const FieldDef> thread_fields();
 std::span<const FieldDef> io_fields();
 // -- w-status: issue 12's stat and status columns (fields_status.cpp) --
 std::span<const FieldDef> status_fields();
+// -- x-bsd: the variant of a field that BSD c, n or S (the modifier's
+// letter) shows in its place, same name, header and width (fields_bsd.cpp);
+// nullptr when the modifier leaves the field alone --
+const FieldDef* modified_field(const FieldDef& f, char modifier);
 // ps do_pr_name() for a name column (fields_ids.cpp): the name, cut with
 // '+' to max_cells, or the decimal id.
 int name_text(std::string& o, const psi::Attr<std::string>& name, const psi::Attr<std::uint32_t>& id, int max_cells);

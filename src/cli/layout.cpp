@@ -33,30 +33,48 @@ int active_columns(const std::vector<Column>& cols, int screen_cols) {
     return static_cast<int>(active);
 }
 
-int screen_columns(int wide_count, int cols_option) {
-    int cols = 0;
+namespace {
+
+// The first terminal of stdout, stderr, stdin and /dev/tty with a size;
+// 80x24 without one (ps/global.c set_screen_size).
+winsize terminal_size() {
     winsize ws{};
-    for (int fd : {STDOUT_FILENO, STDERR_FILENO, STDIN_FILENO}) {
-        if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
-            cols = ws.ws_col;
-            break;
-        }
+    for (int fd : {STDOUT_FILENO, STDERR_FILENO, STDIN_FILENO})
+        if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) return ws;
+    int fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+        bool ok = ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0;
+        close(fd);
+        if (ok) return ws;
     }
-    if (cols == 0) {
-        int fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-        if (fd >= 0) {
-            if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) cols = ws.ws_col;
-            close(fd);
-        }
-    }
-    if (cols == 0) cols = 80;
+    ws.ws_col = 80;
+    ws.ws_row = 24;
+    return ws;
+}
+
+// COLUMNS and LINES: a number (strtol base 0: "0x50" too) from 1 to below
+// ps's line buffer; anything else is ignored.
+int env_size(const char* name, int fallback) {
+    const char* env = std::getenv(name);
+    if (!env || !*env) return fallback;
+    char* end = nullptr;
+    errno = 0;
+    long t = std::strtol(env, &end, 0);
+    if (errno == 0 && *end == '\0' && t > 0 && t < kUnlimitedCols) return static_cast<int>(t);
+    return fallback;
+}
+
+}  // namespace
+
+int screen_rows(int rows_option) {
+    if (rows_option > 0) return rows_option;
+    return env_size("LINES", terminal_size().ws_row);
+}
+
+int screen_columns(int wide_count, int cols_option) {
+    int cols = terminal_size().ws_col;
     if (!isatty(STDOUT_FILENO)) cols = kUnlimitedCols;
-    if (const char* env = std::getenv("COLUMNS"); env && *env) {
-        char* end = nullptr;
-        errno = 0;
-        long t = std::strtol(env, &end, 0);
-        if (errno == 0 && *end == '\0' && t > 0 && t < kUnlimitedCols) cols = static_cast<int>(t);
-    }
+    cols = env_size("COLUMNS", cols);
     if (cols_option > 0) cols = std::min(cols_option, kUnlimitedCols);
     if (wide_count == 1 && cols < 132) cols = 132;
     if (wide_count > 1) cols = kUnlimitedCols;

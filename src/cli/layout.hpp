@@ -42,6 +42,11 @@ bool widen_signal_columns(std::vector<Column>& cols, int screen_cols);
 // (unlimited) / --cols N.
 int screen_columns(int wide_count, int cols_option);
 
+// -- x-bsd: ps's screen height, for --headers (ps/global.c set_screen_size):
+// the terminal's rows (of stdout, stderr, stdin or /dev/tty; 24 if none),
+// LINES when set, then --rows N --
+int screen_rows(int rows_option);
+
 // Appends one line: the header when `p` is null. Each cell goes where ps
 // puts it (ps/output.c show_one_proc): right-aligned cells end at their
 // column's edge, left-aligned ones start after one space, a cell wider than

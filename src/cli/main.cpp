@@ -249,14 +249,34 @@ int run(const Request& req, OutBuf& out, psi::ProcessTable* previous = nullptr) 
         if (threads_after) split_columns(cols, split);
         // ps prints no header line when every header is empty (-o pid=,comm=).
         bool any_header = std::any_of(cols.begin(), cols.end(), [](const Column& c) { return !c.header.empty(); });
-        if (!req.no_headers && any_header) render_row(cols, active, env, nullptr, out.str());
         ForestPrefix prefix;
-        for (std::size_t i = 0; i < rows.size() && out.ok(); ++i) {
+        auto emit = [&](std::size_t i) {
             env.forest = req.forest ? prefix.next(tree[i]) : std::string_view();
             const std::vector<Column>& row_cols =
                 !threads_after ? cols : rows[i]->tid != 0 ? split.thread : split.process;  // x-threads
             render_row(row_cols, active, env, rows[i], out.str());
             out.maybe_flush();
+        };
+        if (!req.repeat_headers) {
+            if (!req.no_headers && any_header) render_row(cols, active, env, nullptr, out.str());
+            for (std::size_t i = 0; i < rows.size() && out.ok(); ++i) emit(i);
+        } else {
+            // -- x-bsd: --headers (ps/output.c show_one_proc): a countdown
+            // from 1 prints the header before the first row (or alone, when
+            // none) and again every screen_rows - 1 rows, so each page of
+            // the screen's height starts with it; empty headers included.
+            const long gap = screen_rows(req.rows) - 1;
+            long next_header = 1;
+            auto header = [&] {
+                if (--next_header != 0) return;
+                next_header = gap;
+                render_row(cols, active, env, nullptr, out.str());
+            };
+            if (rows.empty()) header();
+            for (std::size_t i = 0; i < rows.size() && out.ok(); ++i) {
+                header();
+                emit(i);
+            }
         }
     }
     out.flush();

@@ -64,10 +64,26 @@ struct Request {
     bool sched_c = false;            // -c: CLS and PRI instead of C (and PRI NI)
     bool psr_P = false;              // -P: add PSR
     bool has_O = false;              // -O: format is pid,<items>,state,tname,time,command
-    // A BSD word was given: its format letter (u, j, l), or 'b' for the
-    // plain BSD format (pid,tname,stat,bsdtime,args); 0 for none.
+    // A BSD word was given: its format letter (u, j, l, v, s), or 'b' for
+    // the plain BSD format (pid,tname,stat,bsdtime,args); 0 for none.
     char bsd_format = 0;
+    // -- x-bsd: modifiers of the columns (format.cpp effective_format swaps
+    // in a variant field, so rows cost nothing more) --
+    bool bsd_c = false;              // c: args/cmd/command show the name
+    bool numeric_ids = false;        // n: user/group names as ids, WCHAN right-aligned
+    bool cumulative = false;         // S, --cumulative: times and faults add dead children's
+    bool sort_given = false;         // --sort or k (ps: one sort option only)
+    // BSD O's argument, resolved after the last word (options_bsd.cpp), and
+    // whether a format list came before it.
+    std::string bsd_O;
+    bool format_before_O = false;
     bool no_headers = false;
+    // -- x-bsd: --headers: the header again at the top of every page of
+    // `rows` lines (ps/display.c check_headers: header_gap = screen_rows -
+    // 1); rows 0: the terminal's (layout.hpp screen_rows) --
+    bool repeat_headers = false;
+    int rows = 0;                    // --rows / --lines N
+    bool heading_set = false;        // h, --headers, --no-headers: one only
     int wide = 0;                    // number of -w
     int cols = 0;                    // --cols N
     std::vector<SortKey> sort;
