@@ -15,7 +15,8 @@ from typing import Iterator, List
 import pytest
 
 from .hostile_zoo import load as _load_module
-from .psips_compare import REPO, WEIRD_ARG, WEIRD_CODE, WEIRD_NAME, WeirdProcess, proc_pids, procps_version
+from .psips_compare import (REPO, WEIRD_ARG, WEIRD_CODE, WEIRD_NAME, WeirdProcess, proc_pids, procps_version,
+                             SLEEPER_ARGV, die_with_parent)
 
 
 def _find_psi_ps() -> str:
@@ -55,7 +56,8 @@ class SleeperPool:
 
     def spawn(self, n: int) -> None:
         for _ in range(n):
-            self.children.append(subprocess.Popen(["sleep", "900"], stdin=subprocess.DEVNULL))
+            self.children.append(subprocess.Popen(SLEEPER_ARGV, stdin=subprocess.DEVNULL,
+                                                  preexec_fn=die_with_parent))
 
     def top_up(self, total: int) -> None:
         while len(proc_pids()) < total:

@@ -32,8 +32,10 @@ hostile zoo of hostile_zoo.py keeps such processes alive for every run).
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
+import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -57,15 +59,33 @@ def proc_pids() -> List[int]:
     return [int(d) for d in os.listdir("/proc") if d.isdigit()]
 
 
+# The session's long-lived children must outlive the longest session (a
+# full suite under ASan on a loaded machine took over 15 minutes: sleepers of
+# 900 s became zombies under the comparisons), and die with it: a day, and
+# PR_SET_PDEATHSIG set in the child before exec (not setpriv(1), whose own
+# exec of sleep would come after Popen returns: a name changing under the
+# first comparison), so that a session killed outright leaves none behind.
+SLEEP_SECONDS = "86400"
+SLEEPER_ARGV = ["sleep", SLEEP_SECONDS]
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """preexec_fn: SIGKILL this child when the process that forked it ends."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
 # The weird process: its name and an argument hold an escape sequence, a
 # newline and bytes that are not UTF-8.
 WEIRD_NAME = b"c\x1b[31m\n\xffz"
 WEIRD_ARG = b"arg\x1b[31m\nmore\xfe\xff tail \xc2\x85 \xe4\xb8\xad"
 WEIRD_CODE = (
     "import ctypes, sys, time\n"
-    "ctypes.CDLL(None).prctl(15, sys.argv[2].encode('utf-8', 'surrogateescape'), 0, 0, 0)\n"
+    "libc = ctypes.CDLL(None)\n"
+    "libc.prctl(15, sys.argv[2].encode('utf-8', 'surrogateescape'), 0, 0, 0)\n"
+    "libc.prctl(1, 9, 0, 0, 0)\n"  # PR_SET_PDEATHSIG, SIGKILL: ends with the session
     "sys.stdout.write('ready\\n'); sys.stdout.flush()\n"
-    "time.sleep(900)\n"
+    "time.sleep(86400)\n"
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from .psips_compare import clean_env, run
+from .psips_compare import SLEEPER_ARGV, clean_env, run
 
 ALL_REQUIRED = (
     "pid ppid pgid sid uid user ruser group nlwp ni pri rtprio stat s tty time etime etimes "
@@ -110,7 +110,7 @@ def test_json_agrees_with_ps_for_sleepers(psi_ps: str, many_processes: List[int]
     for o in objs:
         row = ps_rows[o["pid"]]
         assert [str(o["ppid"]), o["user"], str(o["rss"]), str(o["vsz"]), o["stat"], str(o["nlwp"]), o["comm"]] == row[1:]
-        assert o["tty"] is None and o["args"] == ["sleep", "900"]
+        assert o["tty"] is None and o["args"] == SLEEPER_ARGV
 
 
 def test_json_kernel_thread_nulls(psi_ps: str) -> None:
@@ -152,7 +152,7 @@ def test_csv_parses(psi_ps: str, many_processes: List[int]) -> None:
         assert len(rows) > 1000 and all(len(r) == 7 for r in rows)
         assert body[odd.pid][3] == 'odd,"name" 900'
         assert body[odd.pid][2] == "sleep" and body[odd.pid][6] == ""  # no tty: empty cell
-        assert body[many_processes[0]][3] == "sleep 900"
+        assert body[many_processes[0]][3] == " ".join(SLEEPER_ARGV)
         assert float(body[odd.pid][5]) >= 0
     finally:
         odd.kill()
