@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <climits>
-#include <iterator>
 #include <new>
 #include <cstdint>
 #include <system_error>
@@ -385,28 +384,6 @@ std::vector<ProcessInfo> System::threads(std::int64_t pid, Groups groups) {
     std::error_code ec;
     std::vector<ProcessInfo> out = threads(pid, groups, ec);
     throw_if(ec, pid_what(pid) + ": threads");
-    return out;
-}
-
-std::vector<ProcessInfo> System::thread_table(Groups groups, std::error_code& ec) {
-    std::vector<ProcessInfo> out;
-    const std::vector<int> all = pids(ec);
-    if (ec) return out;
-    for (int pid : all) {
-        std::vector<ProcessInfo> rows = threads(pid, groups, ec);
-        // Only the backend's own refusal speaks for every process; anything
-        // else concerns this one (gone, denied, a task-less zombie).
-        if (ec == errc::attr_not_implemented || ec == errc::proc_root_unusable) return {};
-        ec.clear();
-        std::move(rows.begin(), rows.end(), std::back_inserter(out));
-    }
-    return out;
-}
-
-std::vector<ProcessInfo> System::thread_table(Groups groups) {
-    std::error_code ec;
-    std::vector<ProcessInfo> out = thread_table(groups, ec);
-    throw_if(ec, "threads");
     return out;
 }
 
