@@ -20,6 +20,21 @@ int text_dash(std::string& out) {
     return 1;
 }
 
+int text_percent(std::string& out, double pct) {
+    auto tenths = static_cast<std::uint64_t>(pct * 10);
+    std::size_t start = out.size();
+    // Two branches: GCC 12 misreads one shared append_int call
+    // (-Wmaybe-uninitialized).
+    if (tenths > 999) {
+        append_int(out, static_cast<std::int64_t>(tenths / 10));
+    } else {
+        append_int(out, static_cast<std::int64_t>(tenths / 10));
+        out.push_back('.');
+        append_int(out, static_cast<std::int64_t>(tenths % 10));
+    }
+    return static_cast<int>(out.size() - start);
+}
+
 int text_escaped(std::string& out, std::string_view s, int max_cells) { return append_escaped(out, s, max_cells); }
 
 std::span<const FieldDef> all_fields() {

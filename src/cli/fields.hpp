@@ -158,6 +158,8 @@ int name_text(std::string& o, const psi::Attr<std::string>& name, const psi::Att
 
 // Small helpers shared by the field files.
 int text_dash(std::string& out);
+// ps's %CPU / %MEM text: "%u.%u" below 100, "%u" from 100 on.
+int text_percent(std::string& out, double pct);
 template <class T>
 int text_attr_int(std::string& out, const psi::Attr<T>& a) {
     if (const T* p = a.get()) return append_int(out, static_cast<std::int64_t>(*p));

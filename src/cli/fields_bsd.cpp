@@ -62,18 +62,7 @@ bool pcpu_c(const Env& env, const ProcessInfo& p, double& pct) {
 int t_pcpu_c(const Env& env, const ProcessInfo& p, std::string& o, int) {  // "%u.%u", or "%u" from 100
     double pct = 0;
     if (!pcpu_c(env, p, pct)) return text_dash(o);
-    auto tenths = static_cast<std::uint64_t>(pct * 10);
-    std::size_t start = o.size();
-    // Two branches as in fields_usage.cpp: GCC 12 misreads one shared
-    // append_int call (-Wmaybe-uninitialized).
-    if (tenths > 999) {
-        append_int(o, static_cast<std::int64_t>(tenths / 10));
-    } else {
-        append_int(o, static_cast<std::int64_t>(tenths / 10));
-        o.push_back('.');
-        append_int(o, static_cast<std::int64_t>(tenths % 10));
-    }
-    return static_cast<int>(o.size() - start);
+    return text_percent(o, pct);
 }
 void v_pcpu_c(const Env& env, const ProcessInfo& p, Value& v) {
     double pct = 0;
@@ -162,6 +151,15 @@ std::deque<Variant>& variants() {
     return v;
 }
 
+// A variant keeps its field's name, header, width and alignment and takes
+// what another field reads and prints.
+void read_like(FieldDef& v, const FieldDef& from) {
+    v.shows = from.shows;
+    v.needs = from.needs;
+    v.text = from.text;
+    v.value = from.value;
+}
+
 const FieldDef* make_variant(const FieldDef& f, char modifier) {
     FieldDef v = f;
     switch (modifier) {
@@ -171,11 +169,7 @@ const FieldDef* make_variant(const FieldDef& f, char modifier) {
         // command name instead of the command line; forest art and BSD e's
         // environment as before. A zombie shows no " <defunct>".
         if (f.name != "args" && f.name != "cmd" && f.name != "command") return nullptr;
-        const FieldDef* comm = find_field("comm");
-        v.shows = comm->shows;
-        v.needs = comm->needs;
-        v.text = comm->text;
-        v.value = comm->value;
+        read_like(v, *find_field("comm"));
         break;
     }
     case 'n': {
@@ -188,13 +182,7 @@ const FieldDef* make_variant(const FieldDef& f, char modifier) {
         if (f.align != Align::user) return nullptr;
         v.align = Align::right;
         for (const NumericName& n : kNumericNames)
-            if (n.name == f.name) {
-                const FieldDef* id = find_field(n.id_field);
-                v.shows = id->shows;
-                v.needs = id->needs;
-                v.text = id->text;
-                v.value = id->value;
-            }
+            if (n.name == f.name) read_like(v, *find_field(n.id_field));
         break;
     }
     case 'S': {

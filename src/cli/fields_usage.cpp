@@ -235,16 +235,7 @@ bool pcpu(const Env& env, const ProcessInfo& p, double& pct) {
 int t_pcpu(const Env& env, const ProcessInfo& p, std::string& o, int) {
     double pct = 0;
     if (!pcpu(env, p, pct)) return text_dash(o);
-    auto tenths = static_cast<std::uint64_t>(pct * 10);
-    std::size_t start = o.size();
-    if (tenths > 999) {
-        append_int(o, static_cast<std::int64_t>(tenths / 10));
-    } else {
-        append_int(o, static_cast<std::int64_t>(tenths / 10));
-        o.push_back('.');
-        append_int(o, static_cast<std::int64_t>(tenths % 10));
-    }
-    return static_cast<int>(o.size() - start);
+    return text_percent(o, pct);
 }
 int t_c(const Env& env, const ProcessInfo& p, std::string& o, int) {  // "%2u", max 99
     double pct = 0;

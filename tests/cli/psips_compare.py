@@ -32,6 +32,7 @@ hostile zoo of hostile_zoo.py keeps such processes alive for every run).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import re
@@ -40,7 +41,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 
 REPO = Path(__file__).resolve().parents[2]
@@ -94,6 +95,21 @@ class WeirdProcess:
         self.proc = proc
         self.pid = proc.pid
         self.argv = argv
+
+
+@contextlib.contextmanager
+def ready_child(argv: Sequence[str], **popen: Any) -> Iterator[int]:
+    """A child that prints "ready" once it is set up; yields its pid, then
+    kills and reaps it."""
+    popen.setdefault("stdin", subprocess.DEVNULL)
+    proc = subprocess.Popen(list(argv), stdout=subprocess.PIPE, **popen)
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline() == b"ready\n"
+        yield proc.pid
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def run(argv: Sequence[str], env: Optional[Dict[str, str]] = None, rc: Sequence[int] = (0,)) -> Tuple[bytes, int]:

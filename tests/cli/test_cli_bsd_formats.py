@@ -15,7 +15,7 @@ from typing import Iterator, List
 
 import pytest
 
-from .psips_compare import assert_like_ps, assert_like_ps_in_pty, clean_env, ps_and_ours, run
+from .psips_compare import assert_like_ps, assert_like_ps_in_pty, clean_env, ps_and_ours, ready_child, run
 from .test_cli_misc import _opened
 
 pytestmark = pytest.mark.usefixtures("procps")
@@ -30,14 +30,8 @@ _REAPER = (
 
 @pytest.fixture(scope="module")
 def reaper() -> Iterator[int]:
-    proc = subprocess.Popen(["sh", "-c", _REAPER, sys.executable], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline() == b"ready\n"
-        yield proc.pid
-    finally:
-        proc.kill()
-        proc.wait()
+    with ready_child(["sh", "-c", _REAPER, sys.executable]) as pid:
+        yield pid
 
 
 def _pids(many: List[int], n: int = 12) -> str:

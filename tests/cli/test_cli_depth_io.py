@@ -13,7 +13,7 @@ from typing import Iterator, List
 import pytest
 
 from .procps_depth_fields import FIELDS
-from .psips_compare import run
+from .psips_compare import ready_child, run
 from .test_cli_misc import _opened
 
 IO_COLS = ["rops", "wops", "rbytes", "wbytes", "rchars", "wchars", "wcbytes"]
@@ -39,14 +39,8 @@ sys.stdin.read()
 @pytest.fixture(scope="module")
 def quiet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     out = tmp_path_factory.mktemp("io") / "data"
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(out)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline() == b"ready\n"
-        yield proc.pid
-    finally:
-        proc.kill()
-        proc.wait()
+    with ready_child([sys.executable, "-c", CHILD, str(out)], stdin=subprocess.PIPE) as pid:
+        yield pid
 
 
 def _both(psi_ps: str, cols: List[str], pids: str) -> List[bytes]:

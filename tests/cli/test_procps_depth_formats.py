@@ -22,6 +22,7 @@ from typing import Callable, Dict, Iterator, List, Optional
 import pytest
 
 from .procps_depth_fields import FIELDS, SIGNAL_LINES, UNKNOWN_TO_PROCPS, cgname_cell, cgroup_cell, signal_cell
+from .psips_compare import ready_child
 
 ISSUE_12_NAMES = (
     "maj_flt min_flt rops wops rbytes wbytes rchars wchars wcbytes drs trs size uss pss cgroup cgname lxc ipcns "
@@ -51,14 +52,8 @@ def bit(sig: int) -> int:
 
 @pytest.fixture(scope="module")
 def child() -> Iterator[int]:
-    proc = subprocess.Popen([sys.executable, "-c", CHILD], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline() == b"ready\n"
-        yield proc.pid
-    finally:
-        proc.kill()
-        proc.wait()
+    with ready_child([sys.executable, "-c", CHILD]) as pid:
+        yield pid
 
 
 def ps(fmt: str, pid: int, columns: Optional[int] = None) -> List[str]:
