@@ -35,6 +35,14 @@ int text_percent(std::string& out, double pct) {
     return static_cast<int>(out.size() - start);
 }
 
+int text_cpu_whole(std::string& out, double pct) {
+    auto whole = static_cast<std::uint64_t>(pct);
+    if (whole > 99) whole = 99;
+    if (whole < 10) out.push_back(' ');
+    append_int(out, static_cast<std::int64_t>(whole));
+    return 2;
+}
+
 int text_escaped(std::string& out, std::string_view s, int max_cells) { return append_escaped(out, s, max_cells); }
 
 std::span<const FieldDef> all_fields() {

@@ -160,6 +160,11 @@ int name_text(std::string& o, const psi::Attr<std::string>& name, const psi::Att
 int text_dash(std::string& out);
 // ps's %CPU / %MEM text: "%u.%u" below 100, "%u" from 100 on.
 int text_percent(std::string& out, double pct);
+// ps's C column text: "%2u", at most 99.
+int text_cpu_whole(std::string& out, double pct);
+// ps's lifetime CPU share: cpu * 100 / the time since the process started
+// (fields_usage.cpp); false when the start time is unread.
+bool lifetime_percent(const Env& env, const psi::ProcessInfo& p, const psi::TimeSpec& cpu, double& pct);
 template <class T>
 int text_attr_int(std::string& out, const psi::Attr<T>& a) {
     if (const T* p = a.get()) return append_int(out, static_cast<std::int64_t>(*p));

@@ -48,16 +48,11 @@ void v_time_c(const Env&, const ProcessInfo& p, Value& v) {
     else v.clear();
 }
 
-// The lifetime share, as fields_usage.cpp computes %cpu without children.
+// The lifetime share of the time with the children's.
 bool pcpu_c(const Env& env, const ProcessInfo& p, double& pct) {
     TimeSpec a;
     const TimeSpec* c = cputime_with_children(p, a);
-    const TimeSpec* st = p.start_time.get();
-    if (!c || !st) return false;
-    TimeSpec e = env.now - *st;
-    double secs = e.tv_sec < 0 ? 0.0 : e.seconds();
-    pct = secs > 0 ? c->seconds() * 100.0 / secs : 0.0;
-    return true;
+    return c && lifetime_percent(env, p, *c, pct);
 }
 int t_pcpu_c(const Env& env, const ProcessInfo& p, std::string& o, int) {  // "%u.%u", or "%u" from 100
     double pct = 0;
@@ -72,11 +67,7 @@ void v_pcpu_c(const Env& env, const ProcessInfo& p, Value& v) {
 int t_c_c(const Env& env, const ProcessInfo& p, std::string& o, int) {  // "%2u", at most 99
     double pct = 0;
     if (!pcpu_c(env, p, pct)) return text_dash(o);
-    auto whole = static_cast<std::uint64_t>(pct);
-    if (whole > 99) whole = 99;
-    if (whole < 10) o.push_back(' ');
-    append_int(o, static_cast<std::int64_t>(whole));
-    return 2;
+    return text_cpu_whole(o, pct);
 }
 void v_c_c(const Env& env, const ProcessInfo& p, Value& v) {
     double pct = 0;

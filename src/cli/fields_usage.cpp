@@ -224,13 +224,9 @@ bool pcpu(const Env& env, const ProcessInfo& p, double& pct) {
             return false;
         }
     }
-    TimeSpec a, b;
+    TimeSpec a;
     const TimeSpec* c = cputime(p, a);
-    const TimeSpec* e = elapsed(env, p, b);
-    if (!c || !e) return false;
-    double secs = e->seconds();
-    pct = secs > 0 ? c->seconds() * 100.0 / secs : 0.0;
-    return true;
+    return c && lifetime_percent(env, p, *c, pct);
 }
 int t_pcpu(const Env& env, const ProcessInfo& p, std::string& o, int) {
     double pct = 0;
@@ -240,11 +236,7 @@ int t_pcpu(const Env& env, const ProcessInfo& p, std::string& o, int) {
 int t_c(const Env& env, const ProcessInfo& p, std::string& o, int) {  // "%2u", max 99
     double pct = 0;
     if (!pcpu(env, p, pct)) return text_dash(o);
-    auto whole = static_cast<std::uint64_t>(pct);
-    if (whole > 99) whole = 99;
-    if (whole < 10) o.push_back(' ');
-    append_int(o, static_cast<std::int64_t>(whole));
-    return 2;
+    return text_cpu_whole(o, pct);
 }
 void v_pcpu(const Env& env, const ProcessInfo& p, Value& v) {
     double pct = 0;
@@ -327,6 +319,15 @@ constexpr FieldDef kFields[] = {
 };
 
 }  // namespace
+
+bool lifetime_percent(const Env& env, const ProcessInfo& p, const TimeSpec& cpu, double& pct) {
+    TimeSpec tmp;
+    const TimeSpec* e = elapsed(env, p, tmp);
+    if (!e) return false;
+    double secs = e->seconds();
+    pct = secs > 0 ? cpu.seconds() * 100.0 / secs : 0.0;
+    return true;
+}
 
 std::span<const FieldDef> usage_fields() { return kFields; }
 
